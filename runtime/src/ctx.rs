@@ -1,0 +1,111 @@
+//! `Ctx`: the state of one Lisp thread. Every builtin, the interpreter and
+//! JIT code receive a `&mut Ctx`; nothing language-level lives in Rust
+//! thread-locals. A spawned thread gets a fresh `Ctx` whose globals are a
+//! copy of its parent's.
+
+use crate::error::Exception;
+use crate::value::Value;
+use std::any::Any;
+use std::sync::{Arc, OnceLock};
+
+/// The state of one Lisp thread.
+pub struct Ctx {
+    /// This thread's global table, indexed by global id.
+    pub globals: Vec<Value>,
+    /// The interpreter's value stack (frames of locals).
+    pub stack: Vec<Value>,
+    /// Lowest stack address Lisp code may use before raising
+    /// `stack overflow`. Read by the interpreter and by JIT prologues.
+    pub stack_limit: usize,
+    /// 0 for the main thread, a distinct positive id for each spawned one.
+    pub thread_id: u64,
+    /// Handlers installed by `with-exception-handler`, innermost last.
+    pub handlers: Vec<Value>,
+    /// `parameterize` bindings, innermost last: (parameter, value).
+    pub params: Vec<(Value, Value)>,
+    /// `dynamic-wind` after-thunks in force, innermost last.
+    pub winders: Vec<(Value, Value)>,
+    /// Output ports pushed by `with-output-to-string` and friends; empty
+    /// means standard output.
+    pub output: Vec<Value>,
+    /// An error raised inside a JIT intrinsic, waiting to be propagated.
+    pub pending: Option<Exception>,
+    /// State shared by every thread of one engine (sandbox, JIT, help...).
+    pub host: Arc<dyn Any + Send + Sync>,
+}
+
+impl Ctx {
+    /// A context for a new thread with the given globals.
+    pub fn new(globals: Vec<Value>, thread_id: u64, host: Arc<dyn Any + Send + Sync>) -> Ctx {
+        Ctx {
+            globals,
+            stack: Vec::with_capacity(1024),
+            stack_limit: 0,
+            thread_id,
+            handlers: Vec::new(),
+            params: Vec::new(),
+            winders: Vec::new(),
+            output: Vec::new(),
+            pending: None,
+            host,
+        }
+    }
+
+    /// The value of global `id` (`UNBOUND` if never defined here).
+    #[inline]
+    pub fn global(&self, id: u32) -> &Value {
+        static UNBOUND: Value = Value::UNBOUND;
+        self.globals.get(id as usize).unwrap_or(&UNBOUND)
+    }
+
+    /// Sets global `id`, growing the table as needed.
+    pub fn set_global(&mut self, id: u32, value: Value) {
+        let id = id as usize;
+        if id >= self.globals.len() {
+            self.globals.resize(id + 1, Value::UNBOUND);
+        }
+        self.globals[id] = value;
+    }
+
+    /// Sets the stack limit to `size_below` bytes below the current stack
+    /// position (call near the base of the thread's stack).
+    pub fn set_stack_budget(&mut self, size_below: usize) {
+        let here = stack_position();
+        self.stack_limit = here.saturating_sub(size_below);
+    }
+
+    /// Whether the native stack has grown past the limit.
+    #[inline(always)]
+    pub fn stack_exhausted(&self) -> bool {
+        stack_position() < self.stack_limit
+    }
+
+    /// Calls a procedure through the compiler's hook.
+    pub fn apply(&mut self, f: &Value, args: &[Value]) -> Result<Value, Exception> {
+        (hooks().apply)(self, f, args)
+    }
+}
+
+/// The current native stack position (an address in the current frame).
+#[inline(always)]
+pub fn stack_position() -> usize {
+    let marker = 0u8;
+    std::ptr::addr_of!(marker) as usize
+}
+
+/// Entry points the compiler crate installs so that the runtime can call
+/// back into Lisp.
+pub struct Hooks {
+    pub apply: fn(&mut Ctx, &Value, &[Value]) -> Result<Value, Exception>,
+}
+
+static HOOKS: OnceLock<Hooks> = OnceLock::new();
+
+/// Installs the hooks once; later calls are ignored.
+pub fn install_hooks(h: Hooks) {
+    let _ = HOOKS.set(h);
+}
+
+fn hooks() -> &'static Hooks {
+    HOOKS.get().expect("runtime hooks installed by the compiler crate")
+}

@@ -1,0 +1,51 @@
+//! Global variables. Names map to dense `u32` ids in one process-wide
+//! registry; the values live in each thread's own table (`Ctx::globals`),
+//! indexed by id. `spawn` copies the parent's table, which is exactly the
+//! snapshot semantics: later `define`s and `set!`s on either side are
+//! invisible to the other.
+
+use crate::symbol::Symbol;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Default)]
+struct Registry {
+    ids: HashMap<Symbol, u32>,
+    names: Vec<Symbol>,
+}
+
+fn registry() -> &'static RwLock<Registry> {
+    static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
+    REGISTRY.get_or_init(Default::default)
+}
+
+/// The id of the global named `name`, allocating one on first use.
+pub fn global_id(name: Symbol) -> u32 {
+    if let Some(&id) = registry().read().ids.get(&name) {
+        return id;
+    }
+    let mut reg = registry().write();
+    if let Some(&id) = reg.ids.get(&name) {
+        return id;
+    }
+    let id = reg.names.len() as u32;
+    reg.names.push(name);
+    reg.ids.insert(name, id);
+    id
+}
+
+/// The id of `name` if it was ever allocated.
+pub fn lookup_global_id(name: Symbol) -> Option<u32> {
+    registry().read().ids.get(&name).copied()
+}
+
+/// The name of global `id`.
+pub fn global_name(id: u32) -> Symbol {
+    registry().read().names[id as usize]
+}
+
+/// How many global ids exist.
+pub fn global_count() -> usize {
+    registry().read().names.len()
+}

@@ -1,0 +1,212 @@
+//! Heap objects. A heap `Value` points at the payload of an `Arc<Object>`;
+//! every variant is `Send + Sync` so values can cross threads freely.
+//! Mutable objects (vectors, hash tables, records, cells, atoms) guard their
+//! contents with a lock, so concurrent mutation never tears a value.
+
+use crate::channel::Channel;
+use crate::ctx::Ctx;
+use crate::error::{ErrorObject, Exception};
+use crate::map::LMap;
+use crate::port::Port;
+use crate::symbol::Symbol;
+use crate::thread::ThreadHandle;
+use crate::value::Value;
+use num_bigint::BigInt;
+use parking_lot::{Mutex, RwLock};
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicUsize};
+use std::sync::Arc;
+
+/// Every heap-allocated kind of value.
+pub enum Object {
+    Pair(Pair),
+    String(LString),
+    BigInt(BigInt),
+    /// A float that is not self-taggable (huge, tiny, infinite or NaN).
+    Float(f64),
+    Vector(RwLock<Vec<Value>>),
+    Map(LMap),
+    HashTable(Mutex<HashMap<crate::equality::EqualKey, Value>>),
+    Closure(Closure),
+    Builtin(Builtin),
+    /// A mutable box holding a `set!` variable.
+    Cell(Mutex<Value>),
+    Error(ErrorObject),
+    Record(Record),
+    RecordType(RecordType),
+    Atom(Mutex<Value>),
+    Channel(Channel),
+    Thread(ThreadHandle),
+    Promise(Mutex<Promise>),
+    Parameter(Parameter),
+    /// The result of `(values a b ...)` with other than one value.
+    Values(Box<[Value]>),
+    Port(Port),
+    /// An object owned by an embedder or a subsystem outside the runtime.
+    Native(Box<dyn NativeObject>),
+}
+
+/// An object defined outside the runtime crate (e.g. a TCP listener).
+pub trait NativeObject: Any + Send + Sync {
+    /// The name used when the object is printed, as in `#<name>`.
+    fn type_name(&self) -> &str;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// An immutable pair.
+pub struct Pair {
+    pub car: Value,
+    pub cdr: Value,
+}
+
+/// An immutable UTF-8 string with its length in characters cached, so that
+/// ASCII strings index in O(1).
+pub struct LString {
+    pub text: Box<str>,
+    pub char_len: usize,
+}
+
+impl LString {
+    pub fn new(text: impl Into<Box<str>>) -> LString {
+        let text = text.into();
+        let char_len = text.chars().count();
+        LString { text, char_len }
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.char_len == self.text.len()
+    }
+
+    /// The character at character index `k`.
+    pub fn char_at(&self, k: usize) -> Option<char> {
+        if self.is_ascii() {
+            self.text.as_bytes().get(k).map(|&b| b as char)
+        } else {
+            self.text.chars().nth(k)
+        }
+    }
+
+    /// The byte offset of character index `k` (`k <= char_len`).
+    pub fn byte_offset(&self, k: usize) -> usize {
+        if self.is_ascii() {
+            k
+        } else {
+            self.text
+                .char_indices()
+                .nth(k)
+                .map(|(i, _)| i)
+                .unwrap_or(self.text.len())
+        }
+    }
+}
+
+/// How many arguments a procedure takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arity {
+    pub required: u16,
+    /// Extra optional arguments (builtins only).
+    pub optional: u16,
+    /// Whether any number of further arguments is accepted.
+    pub rest: bool,
+}
+
+impl Arity {
+    pub const fn exactly(n: u16) -> Arity {
+        Arity {
+            required: n,
+            optional: 0,
+            rest: false,
+        }
+    }
+    pub const fn at_least(n: u16) -> Arity {
+        Arity {
+            required: n,
+            optional: 0,
+            rest: true,
+        }
+    }
+    pub const fn between(min: u16, max: u16) -> Arity {
+        Arity {
+            required: min,
+            optional: max - min,
+            rest: false,
+        }
+    }
+    pub fn accepts(&self, n: usize) -> bool {
+        n >= self.required as usize
+            && (self.rest || n <= (self.required + self.optional) as usize)
+    }
+    /// "2", "at least 1", "1 to 3": used in arity error messages.
+    pub fn describe(&self) -> String {
+        match (self.optional, self.rest) {
+            (0, false) => format!("{}", self.required),
+            (_, true) => format!("at least {}", self.required),
+            (o, false) => format!("{} to {}", self.required, self.required + o),
+        }
+    }
+}
+
+/// The signature of every builtin procedure.
+pub type BuiltinFn = fn(&mut Ctx, &[Value]) -> Result<Value, Exception>;
+
+/// A procedure implemented in Rust.
+pub struct Builtin {
+    pub name: &'static str,
+    pub arity: Arity,
+    pub func: BuiltinFn,
+}
+
+/// What the compiler produced for one `lambda`: shared by all closures made
+/// from it. `code` is the compiler's own representation (the core IR), kept
+/// opaque here so the runtime does not depend on the compiler.
+pub struct Template {
+    pub name: Mutex<Option<Symbol>>,
+    pub arity: Arity,
+    pub doc: Option<Arc<str>>,
+    pub span: crate::span::Span,
+    pub code: Arc<dyn Any + Send + Sync>,
+    /// Calls plus loop back-edges, for tiering.
+    pub heat: AtomicU32,
+    /// Native entry point once compiled (0 until then).
+    pub jit_entry: AtomicUsize,
+    /// Set when the JIT tried and could not compile this template.
+    pub jit_failed: std::sync::atomic::AtomicBool,
+}
+
+/// A closure: a template plus the values of its free variables (flat
+/// closure: captured by value, `set!` variables captured as their `Cell`).
+pub struct Closure {
+    pub template: Arc<Template>,
+    pub captured: Box<[Value]>,
+}
+
+/// An instance of a `define-record-type` type.
+pub struct Record {
+    pub rtype: Value,
+    pub fields: RwLock<Box<[Value]>>,
+}
+
+/// A record type made by `define-record-type`.
+pub struct RecordType {
+    pub name: Symbol,
+    pub fields: Box<[Symbol]>,
+}
+
+/// The state of a `delay`ed computation.
+pub enum Promise {
+    Delayed(Value),
+    Forced(Value),
+}
+
+/// A parameter object (`make-parameter`). Its current value lives in the
+/// thread's dynamic bindings, falling back to `value` when unbound there.
+pub struct Parameter {
+    pub value: Mutex<Value>,
+    pub converter: Value,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Object>();
+};

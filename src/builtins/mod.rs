@@ -1,0 +1,94 @@
+//! Builtin procedures, one module per category. Each module's `register`
+//! adds its procedures together with their help text, so nothing can be
+//! added without its documentation.
+
+pub mod args;
+
+use lisp_runtime::object::{Builtin, BuiltinFn};
+use lisp_runtime::{Arity, Object, Symbol, Value};
+
+/// Help text of a builtin or special form.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc {
+    /// `(name arg ...)` as the user writes a call.
+    pub sig: &'static str,
+    /// What it does, its parameters and its result, in a short paragraph.
+    pub desc: &'static str,
+    /// An example expression that evaluates without error.
+    pub example: &'static str,
+    /// What `example` evaluates to, as `write` prints it.
+    pub result: &'static str,
+    /// Related names, space-separated.
+    pub see: &'static str,
+}
+
+/// A registered builtin with its documentation.
+pub struct Entry {
+    pub name: &'static str,
+    pub category: &'static str,
+    pub value: Value,
+    pub doc: Doc,
+}
+
+/// The table every category module registers into.
+#[derive(Default)]
+pub struct Registry {
+    pub entries: Vec<Entry>,
+    category: &'static str,
+}
+
+impl Registry {
+    /// Sets the help category of the builtins added next.
+    pub fn category(&mut self, name: &'static str) {
+        self.category = name;
+    }
+
+    /// Adds one builtin.
+    pub fn def(&mut self, name: &'static str, arity: Arity, func: BuiltinFn, doc: Doc) {
+        let value = Value::object(Object::Builtin(Builtin { name, arity, func }));
+        self.entries.push(Entry {
+            name,
+            category: self.category,
+            value,
+            doc,
+        });
+    }
+
+    /// Binds an existing builtin under another name (e.g. `call/cc`).
+    pub fn alias(&mut self, alias: &'static str, of: &str) {
+        let Some(entry) = self.entries.iter().find(|e| e.name == of) else {
+            return;
+        };
+        let (value, doc) = (entry.value.clone(), entry.doc);
+        self.entries.push(Entry {
+            name: alias,
+            category: self.category,
+            value,
+            doc,
+        });
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+}
+
+/// Every builtin of the language.
+pub fn all() -> Registry {
+    let mut r = Registry::default();
+    for register in CATEGORIES {
+        register(&mut r);
+    }
+    r
+}
+
+/// Registration functions, one per category module.
+const CATEGORIES: &[fn(&mut Registry)] = &[];
+
+/// Binds every builtin in `r` as a global of `globals`.
+pub fn install(r: &Registry, ctx: &mut lisp_runtime::Ctx) {
+    for e in &r.entries {
+        let id = lisp_runtime::globals::global_id(Symbol::intern(e.name));
+        ctx.set_global(id, e.value.clone());
+    }
+}

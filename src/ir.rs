@@ -1,0 +1,129 @@
+//! The core IR: what both tiers execute. The resolver produces it from
+//! fully expanded core forms; the interpreter walks it and the JIT lowers
+//! it to Cranelift IR, so the two tiers cannot disagree about meaning.
+//!
+//! Variables are resolved to lexical addresses: a `Slot` in the current
+//! procedure's frame, an index into the running closure's captured values,
+//! or a global id. Variables that are ever `set!` (or captured before a
+//! `letrec` initialises them) live in a `Cell`, and the IR says so.
+
+use lisp_runtime::{Span, Symbol, Value};
+use std::sync::Arc;
+
+/// An index into the current frame.
+pub type Slot = u32;
+
+/// One core IR node.
+#[derive(Debug)]
+pub enum Expr {
+    Const(Value),
+    /// A frame slot holding the value itself.
+    Local(Slot),
+    /// A frame slot holding a `Cell`; reads its contents. `name` is for
+    /// the "unassigned variable" error of `letrec`.
+    LocalCell(Slot, Symbol),
+    /// `captured[i]` of the running closure.
+    Captured(u32),
+    /// `captured[i]` is a `Cell`; reads its contents.
+    CapturedCell(u32, Symbol),
+    /// The running closure itself (a recursive reference to a `letrec`
+    /// lambda from its own body: no capture, so no reference cycle).
+    SelfRef,
+    /// A global variable; raises `unbound variable` if unbound.
+    Global(u32, Span),
+    /// Stores into the `Cell` in a frame slot.
+    SetLocalCell(Slot, Box<Expr>),
+    /// Stores into the `Cell` in `captured[i]`.
+    SetCapturedCell(u32, Box<Expr>),
+    /// `set!` of a global; raises if it was never defined.
+    SetGlobal(u32, Box<Expr>, Span),
+    /// `define` at top level.
+    DefineGlobal(u32, Box<Expr>),
+    /// Initialises a frame slot (let, letrec, internal define). When
+    /// `cell` is set the slot receives a fresh `Cell` holding the value.
+    Bind { slot: Slot, cell: bool, init: Box<Expr> },
+    /// Puts a fresh empty `Cell` in a slot (before a `letrec` initialises it).
+    MakeCell(Slot),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Evaluates in order; the value is the last one's.
+    Seq(Vec<Expr>),
+    /// Creates a closure.
+    Lambda(Arc<LambdaInfo>),
+    /// A procedure call. `tail` marks calls in tail position.
+    Call(Box<Call>),
+    /// A call to a global that names a builtin with an inline fast path.
+    /// At run time the global is checked to still hold `builtin`; if it
+    /// does, `op` runs inline, otherwise this is an ordinary call.
+    Prim(Box<PrimCall>),
+}
+
+/// A procedure call.
+#[derive(Debug)]
+pub struct Call {
+    pub func: Expr,
+    pub args: Vec<Expr>,
+    pub tail: bool,
+    pub span: Span,
+}
+
+/// A guarded inline primitive call.
+#[derive(Debug)]
+pub struct PrimCall {
+    pub op: PrimOp,
+    pub global: u32,
+    pub builtin: Value,
+    pub args: Vec<Expr>,
+    pub tail: bool,
+    pub span: Span,
+}
+
+/// Primitives with inline fast paths in both tiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrimOp {
+    Add,
+    Sub,
+    Mul,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    NumEq,
+    Car,
+    Cdr,
+    Cons,
+    IsNull,
+    IsPair,
+    Not,
+    Eq,
+    VectorRef,
+    VectorSet,
+}
+
+/// Where a closure's captured value comes from, in the enclosing procedure.
+#[derive(Clone, Copy, Debug)]
+pub enum CaptureFrom {
+    /// A slot of the enclosing frame (the value, or its `Cell`).
+    Local(Slot),
+    /// A captured value of the enclosing closure.
+    Captured(u32),
+    /// The enclosing closure itself.
+    SelfRef,
+}
+
+/// Everything known about one `lambda` at compile time.
+#[derive(Debug)]
+pub struct LambdaInfo {
+    pub name: Option<Symbol>,
+    pub doc: Option<Arc<str>>,
+    /// Number of required parameters.
+    pub required: u16,
+    /// Whether a rest list follows the required parameters.
+    pub rest: bool,
+    /// Parameter slots whose value must be wrapped in a `Cell` on entry.
+    pub boxed_params: Vec<Slot>,
+    /// Frame size: parameters (including rest) plus every local.
+    pub frame_size: u32,
+    pub captures: Vec<CaptureFrom>,
+    pub body: Expr,
+    pub span: Span,
+}
