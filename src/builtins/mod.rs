@@ -3,6 +3,19 @@
 //! added without its documentation.
 
 pub mod args;
+pub mod chars;
+pub mod concurrency;
+pub mod control;
+pub mod files;
+pub mod hashtables;
+pub mod lists;
+pub mod maps;
+pub mod numbers;
+pub mod output;
+pub mod strings;
+pub mod symbols;
+pub mod testing;
+pub mod vectors;
 
 use lisp_runtime::object::{Builtin, BuiltinFn};
 use lisp_runtime::{Arity, Object, Symbol, Value};
@@ -83,7 +96,21 @@ pub fn all() -> Registry {
 }
 
 /// Registration functions, one per category module.
-const CATEGORIES: &[fn(&mut Registry)] = &[];
+const CATEGORIES: &[fn(&mut Registry)] = &[
+    numbers::register,
+    lists::register,
+    chars::register,
+    strings::register,
+    symbols::register,
+    vectors::register,
+    maps::register,
+    hashtables::register,
+    output::register,
+    control::register,
+    concurrency::register,
+    files::register,
+    testing::register,
+];
 
 /// Binds every builtin in `r` as a global of `globals`.
 pub fn install(r: &Registry, ctx: &mut lisp_runtime::Ctx) {

@@ -1,0 +1,8 @@
+//! Builtins: Output.
+
+use super::Registry;
+
+/// Registers the Output builtins.
+pub fn register(r: &mut Registry) {
+    r.category("Output");
+}

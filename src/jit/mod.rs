@@ -1,0 +1,1 @@
+//! The JIT tier: lowers core IR lambdas to native code with Cranelift.

@@ -1,0 +1,1 @@
+//! repl (to be written).
