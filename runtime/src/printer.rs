@@ -211,6 +211,7 @@ fn print_immediate(v: &Value, kind: ImmediateKind, write: bool, out: &mut String
         ImmediateKind::Eof => out.push_str("#<eof>"),
         ImmediateKind::Unbound => out.push_str("#<unbound>"),
         ImmediateKind::Default => out.push_str("#<default>"),
+        ImmediateKind::Raised => out.push_str("#<raised>"),
         ImmediateKind::FloatZero => out.push_str(&format_float(v.as_float().unwrap_or(0.0))),
         ImmediateKind::Char => {
             let c = v.as_char().unwrap_or('?');

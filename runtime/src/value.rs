@@ -73,6 +73,9 @@ pub enum ImmediateKind {
     FloatZero = 9,
     /// Marks an absent optional argument to a builtin.
     Default = 10,
+    /// Returned by JIT code and intrinsics when an exception is pending in
+    /// `Ctx::pending`; never seen by Lisp code.
+    Raised = 11,
 }
 
 const fn immediate(kind: ImmediateKind, payload: u64) -> u64 {
@@ -97,6 +100,8 @@ impl Value {
     pub const EOF: Value = Value(immediate(ImmediateKind::Eof, 0));
     pub const UNBOUND: Value = Value(immediate(ImmediateKind::Unbound, 0));
     pub const DEFAULT: Value = Value(immediate(ImmediateKind::Default, 0));
+    /// The JIT's "exception pending" sentinel word (see `ImmediateKind::Raised`).
+    pub const RAISED: Value = Value(immediate(ImmediateKind::Raised, 0));
 
     /// The raw word, for the JIT ABI. Does not transfer ownership.
     #[inline(always)]
@@ -318,7 +323,8 @@ impl Value {
             7 => ImmediateKind::Symbol,
             8 => ImmediateKind::Keyword,
             9 => ImmediateKind::FloatZero,
-            _ => ImmediateKind::Default,
+            10 => ImmediateKind::Default,
+            _ => ImmediateKind::Raised,
         })
     }
 
