@@ -7,6 +7,7 @@
 //! or a global id. Variables that are ever `set!` (or captured before a
 //! `letrec` initialises them) live in a `Cell`, and the IR says so.
 
+use lisp_runtime::object::Template;
 use lisp_runtime::{Span, Symbol, Value};
 use std::sync::Arc;
 
@@ -47,8 +48,10 @@ pub enum Expr {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     /// Evaluates in order; the value is the last one's.
     Seq(Vec<Expr>),
-    /// Creates a closure.
-    Lambda(Arc<LambdaInfo>),
+    /// Creates a closure. The template's `code` is this lambda's
+    /// `LambdaInfo`; one template is shared by every closure made here, so
+    /// tiering counters and compiled code are per lambda expression.
+    Lambda(Arc<Template>),
     /// A procedure call. `tail` marks calls in tail position.
     Call(Box<Call>),
     /// A call to a global that names a builtin with an inline fast path.
@@ -126,4 +129,12 @@ pub struct LambdaInfo {
     pub captures: Vec<CaptureFrom>,
     pub body: Expr,
     pub span: Span,
+}
+
+/// The `LambdaInfo` behind a template made by the resolver.
+pub fn lambda_info(template: &Template) -> &LambdaInfo {
+    template
+        .code
+        .downcast_ref::<LambdaInfo>()
+        .expect("templates are made by the resolver from a LambdaInfo")
 }
