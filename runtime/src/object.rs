@@ -210,3 +210,12 @@ const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Object>();
 };
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self.name.lock() {
+            Some(name) => write!(f, "#<template {name}>"),
+            None => write!(f, "#<template>"),
+        }
+    }
+}
