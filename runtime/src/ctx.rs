@@ -6,6 +6,7 @@
 use crate::error::Exception;
 use crate::value::Value;
 use std::any::Any;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 /// The state of one Lisp thread.
@@ -32,6 +33,11 @@ pub struct Ctx {
     pub pending: Option<Exception>,
     /// State shared by every thread of one engine (sandbox, JIT, help...).
     pub host: Arc<dyn Any + Send + Sync>,
+    /// Calls or loop iterations after which a lambda is JIT-compiled;
+    /// `u32::MAX` when the JIT is off.
+    pub jit_threshold: u32,
+    /// Set (e.g. by Ctrl-C in the REPL) to stop the running evaluation.
+    pub interrupt: Arc<AtomicBool>,
 }
 
 impl Ctx {
@@ -48,6 +54,8 @@ impl Ctx {
             output: Vec::new(),
             pending: None,
             host,
+            jit_threshold: u32::MAX,
+            interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
 

@@ -43,6 +43,9 @@ pub enum Object {
     /// The result of `(values a b ...)` with other than one value.
     Values(Box<[Value]>),
     Port(Port),
+    /// An escape-only continuation made by `call/cc`; calling it unwinds
+    /// to the `call/cc` with this tag.
+    Continuation(u64),
     /// An object owned by an embedder or a subsystem outside the runtime.
     Native(Box<dyn NativeObject>),
 }

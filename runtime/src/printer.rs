@@ -196,6 +196,7 @@ fn print(v: &Value, write: bool, depth: usize, out: &mut String) {
             }
         }
         Object::Port(_) => out.push_str("#<port>"),
+        Object::Continuation(_) => out.push_str("#<continuation>"),
         Object::Native(n) => {
             let _ = write!(out, "#<{}>", n.type_name());
         }

@@ -70,6 +70,8 @@ pub fn procedure<'a>(proc_name: &str, pos: usize, v: &'a Value) -> R<&'a Value> 
 pub fn is_procedure(v: &Value) -> bool {
     matches!(
         v.as_object(),
-        Some(Object::Closure(_) | Object::Builtin(_) | Object::Parameter(_))
+        Some(
+            Object::Closure(_) | Object::Builtin(_) | Object::Parameter(_) | Object::Continuation(_)
+        )
     )
 }
