@@ -42,7 +42,11 @@ pub enum Expr {
     DefineGlobal(u32, Box<Expr>),
     /// Initialises a frame slot (let, letrec, internal define). When
     /// `cell` is set the slot receives a fresh `Cell` holding the value.
-    Bind { slot: Slot, cell: bool, init: Box<Expr> },
+    Bind {
+        slot: Slot,
+        cell: bool,
+        init: Box<Expr>,
+    },
     /// Puts a fresh empty `Cell` in a slot (before a `letrec` initialises it).
     MakeCell(Slot),
     If(Box<Expr>, Box<Expr>, Box<Expr>),

@@ -143,7 +143,11 @@ impl Datum {
                 }
                 Some(Object::String(s)) => DatumKind::Str(s.text.to_string()),
                 Some(Object::Vector(items)) => DatumKind::Vector(
-                    items.read().iter().map(|x| Datum::from_value(x, span)).collect(),
+                    items
+                        .read()
+                        .iter()
+                        .map(|x| Datum::from_value(x, span))
+                        .collect(),
                 ),
                 _ => DatumKind::Value(v.clone()),
             }

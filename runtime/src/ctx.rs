@@ -115,5 +115,7 @@ pub fn install_hooks(h: Hooks) {
 }
 
 fn hooks() -> &'static Hooks {
-    HOOKS.get().expect("runtime hooks installed by the compiler crate")
+    HOOKS
+        .get()
+        .expect("runtime hooks installed by the compiler crate")
 }

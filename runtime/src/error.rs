@@ -42,6 +42,9 @@ pub struct ExceptionData {
     pub span: Option<Span>,
     /// Lisp frames from innermost to outermost.
     pub backtrace: Vec<Frame>,
+    /// Handlers at this depth of `Ctx::handlers` and above must not see
+    /// this exception: it was raised by one of them (`usize::MAX`: none).
+    pub skip_handlers_from: usize,
 }
 
 impl Exception {
@@ -50,6 +53,7 @@ impl Exception {
             signal,
             span: None,
             backtrace: Vec::new(),
+            skip_handlers_from: usize::MAX,
         }))
     }
 

@@ -66,9 +66,12 @@ impl LMap {
     /// `equal?` on maps: same keys bound to `equal?` values.
     pub fn equal(&self, other: &LMap) -> bool {
         self.count() == other.count()
-            && self.entries.iter().all(|(k, (_, v))| match other.get(&k.0) {
-                Some(w) => crate::equality::equal(v, w),
-                None => false,
-            })
+            && self
+                .entries
+                .iter()
+                .all(|(k, (_, v))| match other.get(&k.0) {
+                    Some(w) => crate::equality::equal(v, w),
+                    None => false,
+                })
     }
 }

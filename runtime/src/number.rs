@@ -182,7 +182,10 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
         }
     }
     if y.is_zero() {
-        return Err(Exception::error(format!("{name}: division by zero"), vec![]));
+        return Err(Exception::error(
+            format!("{name}: division by zero"),
+            vec![],
+        ));
     }
     if !x.is_exact() || !y.is_exact() {
         let (p, q) = (x.to_f64(), y.to_f64());
@@ -239,17 +242,31 @@ mod tests {
 
     #[test]
     fn division_is_exact_when_it_can_be() {
-        assert_eq!(div(&Value::int(6), &Value::int(2)).unwrap().as_fixnum(), Some(3));
-        assert_eq!(div(&Value::int(7), &Value::int(2)).unwrap().as_float(), Some(3.5));
+        assert_eq!(
+            div(&Value::int(6), &Value::int(2)).unwrap().as_fixnum(),
+            Some(3)
+        );
+        assert_eq!(
+            div(&Value::int(7), &Value::int(2)).unwrap().as_float(),
+            Some(3.5)
+        );
         assert!(div(&Value::int(1), &Value::int(0)).is_err());
     }
 
     #[test]
     fn modulo_takes_the_sign_of_the_divisor() {
-        let m = |a, b| int_div(IntDiv::Modulo, &Value::int(a), &Value::int(b)).unwrap().as_fixnum();
+        let m = |a, b| {
+            int_div(IntDiv::Modulo, &Value::int(a), &Value::int(b))
+                .unwrap()
+                .as_fixnum()
+        };
         assert_eq!(m(-7, 2), Some(1));
         assert_eq!(m(7, -2), Some(-1));
-        let r = |a, b| int_div(IntDiv::Remainder, &Value::int(a), &Value::int(b)).unwrap().as_fixnum();
+        let r = |a, b| {
+            int_div(IntDiv::Remainder, &Value::int(a), &Value::int(b))
+                .unwrap()
+                .as_fixnum()
+        };
         assert_eq!(r(-7, 2), Some(-1));
     }
 }

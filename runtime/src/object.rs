@@ -137,8 +137,7 @@ impl Arity {
         }
     }
     pub fn accepts(&self, n: usize) -> bool {
-        n >= self.required as usize
-            && (self.rest || n <= (self.required + self.optional) as usize)
+        n >= self.required as usize && (self.rest || n <= (self.required + self.optional) as usize)
     }
     /// "2", "at least 1", "1 to 3": used in arity error messages.
     pub fn describe(&self) -> String {

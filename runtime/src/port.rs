@@ -12,6 +12,9 @@ pub enum PortKind {
     /// Collects output in memory.
     StringOutput(String),
     /// Reads from an in-memory string at a byte position.
-    StringInput { text: String, pos: usize },
+    StringInput {
+        text: String,
+        pos: usize,
+    },
     Closed,
 }

@@ -69,6 +69,12 @@ impl Span {
 
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", source_file(self.file).name, self.line, self.col)
+        write!(
+            f,
+            "{}:{}:{}",
+            source_file(self.file).name,
+            self.line,
+            self.col
+        )
     }
 }

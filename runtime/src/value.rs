@@ -197,13 +197,13 @@ impl Value {
     pub fn as_float(&self) -> Option<f64> {
         if self.is_immediate_float() {
             return Some(f64::from_bits(
-                self.0.rotate_right(FLOAT_ROTATION).wrapping_sub(FLOAT_OFFSET),
+                self.0
+                    .rotate_right(FLOAT_ROTATION)
+                    .wrapping_sub(FLOAT_OFFSET),
             ));
         }
         match self.immediate_kind() {
-            Some(ImmediateKind::FloatZero) => {
-                Some(if self.payload() == 1 { -0.0 } else { 0.0 })
-            }
+            Some(ImmediateKind::FloatZero) => Some(if self.payload() == 1 { -0.0 } else { 0.0 }),
             Some(_) => None,
             None => match self.as_object() {
                 Some(Object::Float(f)) => Some(*f),
@@ -481,7 +481,15 @@ mod tests {
 
     #[test]
     fn floats_round_trip_immediate_zero_and_boxed() {
-        for f in [1.5, -0.25, 1e10, 3.0e-70, 1e300, f64::INFINITY, f64::MIN_POSITIVE / 4.0] {
+        for f in [
+            1.5,
+            -0.25,
+            1e10,
+            3.0e-70,
+            1e300,
+            f64::INFINITY,
+            f64::MIN_POSITIVE / 4.0,
+        ] {
             assert_eq!(Value::float(f).as_float(), Some(f));
         }
         assert!(Value::float(1.5).is_immediate_float());

@@ -17,7 +17,12 @@ pub fn int(proc_name: &str, pos: usize, v: &Value) -> R<i64> {
 pub fn index(proc_name: &str, pos: usize, v: &Value) -> R<usize> {
     match v.as_fixnum() {
         Some(n) if n >= 0 => Ok(n as usize),
-        _ => Err(Exception::wrong_type(proc_name, pos, "non-negative integer", v)),
+        _ => Err(Exception::wrong_type(
+            proc_name,
+            pos,
+            "non-negative integer",
+            v,
+        )),
     }
 }
 
@@ -71,7 +76,10 @@ pub fn is_procedure(v: &Value) -> bool {
     matches!(
         v.as_object(),
         Some(
-            Object::Closure(_) | Object::Builtin(_) | Object::Parameter(_) | Object::Continuation(_)
+            Object::Closure(_)
+                | Object::Builtin(_)
+                | Object::Parameter(_)
+                | Object::Continuation(_)
         )
     )
 }

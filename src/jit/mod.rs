@@ -7,7 +7,11 @@
 //!   holds an [`Entry`]; on failure `jit_failed` is set and the lambda
 //!   stays interpreted.
 //! - The interpreter checks arity and packs the rest list before calling an
-//!   entry, so `nargs` is always `required + rest as usize`.
+//!   entry, so `nargs` is always `required + rest as usize`; parameters
+//!   listed in `LambdaInfo::boxed_params` arrive already wrapped in a
+//!   `Cell`. The `args` pointer points into `Ctx::stack` and is valid only
+//!   until the compiled code makes its first call (which may grow that
+//!   stack): copy the arguments first.
 
 use lisp_runtime::object::Template;
 use lisp_runtime::Ctx;

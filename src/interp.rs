@@ -1,0 +1,577 @@
+//! The interpreter: walks the core IR.
+//!
+//! Input: a closure whose template's code is a `LambdaInfo`, and its
+//! arguments. Output: the value, or an `Exception`.
+//!
+//! Frames live on `Ctx::stack`: a call's arguments are pushed, become
+//! slots `0..n` of the callee's frame, and the frame grows to the lambda's
+//! `frame_size`. Calls in tail position do not recurse: `eval_tail` hands
+//! the callee and its pushed arguments back to `execute`, which slides them
+//! down over the finished frame and loops, so tail calls run in constant
+//! stack. Non-tail calls check the native stack against `Ctx::stack_limit`
+//! and raise `stack overflow` before it runs out.
+//!
+//! Errors: a failing builtin or primitive gets the span of its call site
+//! (`Exception::at`); an exception leaving a closure through a non-tail
+//! call gets a backtrace frame (callee name, call site). The JIT mirrors
+//! exactly this.
+
+use crate::engine::Host;
+use crate::ir::{lambda_info, Call, CaptureFrom, Expr, PrimCall, PrimOp};
+use lisp_runtime::list::cons;
+use lisp_runtime::object::{Builtin, Closure, Template};
+use lisp_runtime::{Ctx, Exception, Object, Signal, Span, Value};
+use parking_lot::Mutex;
+use smallvec::SmallVec;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+type R<T> = Result<T, Exception>;
+
+/// Arguments of a builtin call, kept off the heap for small counts.
+type Args = SmallVec<[Value; 6]>;
+
+/// The outcome of evaluating an expression in tail position.
+enum Tail {
+    Value(Value),
+    /// Call `0` with the given number of arguments, pushed on the stack.
+    Call(Value, usize, Span),
+}
+
+/// Calls any procedure with `args` (the hook the runtime and builtins use).
+pub fn apply(ctx: &mut Ctx, f: &Value, args: &[Value]) -> R<Value> {
+    let base = ctx.stack.len();
+    ctx.stack.extend(args.iter().cloned());
+    call(ctx, f, base, Span::default())
+}
+
+/// Runs a top-level template (a procedure of no arguments).
+pub fn run_template(ctx: &mut Ctx, template: Arc<Template>) -> R<Value> {
+    let closure = Value::object(Object::Closure(Closure {
+        template,
+        captured: Box::new([]),
+    }));
+    apply(ctx, &closure, &[])
+}
+
+/// Calls `f` with the arguments at `ctx.stack[base..]`, consuming them.
+fn call(ctx: &mut Ctx, f: &Value, base: usize, span: Span) -> R<Value> {
+    let result = match f.as_object() {
+        Some(Object::Closure(c)) => call_closure(ctx, f, c, base, span),
+        _ => {
+            let args: Args = ctx.stack.drain(base..).collect();
+            call_other(ctx, f, &args, span)
+        }
+    };
+    ctx.stack.truncate(base);
+    result
+}
+
+fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) -> R<Value> {
+    if ctx.stack_exhausted() {
+        return Err(Exception::error("stack overflow", vec![]).at(span));
+    }
+    let argc = ctx.stack.len() - base;
+    enter(ctx, c, base, argc).map_err(|e| e.at(span))?;
+    execute(ctx, f.clone(), base).map_err(|mut e| {
+        if !span.is_unknown() {
+            e.push_frame(procedure_name(f), span);
+        }
+        e
+    })
+}
+
+/// The name shown in backtraces.
+pub fn procedure_name(f: &Value) -> String {
+    match f.as_object() {
+        Some(Object::Closure(c)) => match *c.template.name.lock() {
+            Some(name) => name.name().to_string(),
+            None => "anonymous procedure".to_string(),
+        },
+        Some(Object::Builtin(b)) => b.name.to_string(),
+        _ => lisp_runtime::printer::write_string_truncated(f, 40),
+    }
+}
+
+/// Calls something that is not a closure: a builtin, a parameter object or
+/// a continuation.
+fn call_other(ctx: &mut Ctx, f: &Value, args: &[Value], span: Span) -> R<Value> {
+    match f.as_object() {
+        Some(Object::Builtin(b)) => call_builtin(ctx, b, args).map_err(|e| e.at(span)),
+        Some(Object::Parameter(p)) => {
+            if !args.is_empty() {
+                return Err(Exception::arity("parameter", "0", args.len()).at(span));
+            }
+            Ok(parameter_value(ctx, f, p))
+        }
+        Some(Object::Continuation(tag)) => {
+            let value = match args.len() {
+                1 => args[0].clone(),
+                _ => Value::object(Object::Values(args.to_vec().into_boxed_slice())),
+            };
+            Err(Exception::new(Signal::Escape { tag: *tag, value }))
+        }
+        Some(Object::Closure(_)) => apply(ctx, f, args),
+        _ => Err(Exception::error(
+            format!(
+                "attempt to call a non-procedure: {}",
+                lisp_runtime::printer::write_string_truncated(f, 60)
+            ),
+            vec![],
+        )
+        .at(span)),
+    }
+}
+
+/// The current value of a parameter object in this thread.
+pub fn parameter_value(ctx: &Ctx, param: &Value, p: &lisp_runtime::object::Parameter) -> Value {
+    for (k, v) in ctx.params.iter().rev() {
+        if k.is(param) {
+            return v.clone();
+        }
+    }
+    p.value.lock().clone()
+}
+
+fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
+    if !b.arity.accepts(args.len()) {
+        return Err(Exception::arity(b.name, &b.arity.describe(), args.len()));
+    }
+    (b.func)(ctx, args)
+}
+
+/// Checks arity and sets up the frame of `c` at `base` (arguments already
+/// pushed): packs the rest list, boxes assigned parameters, and reserves
+/// the local slots.
+fn enter(ctx: &mut Ctx, c: &Closure, base: usize, argc: usize) -> R<()> {
+    let info = lambda_info(&c.template);
+    let required = info.required as usize;
+    if argc < required || (!info.rest && argc > required) {
+        let expected = if info.rest {
+            format!("at least {required}")
+        } else {
+            required.to_string()
+        };
+        let name = c
+            .template
+            .name
+            .lock()
+            .map(|n| n.name().to_string())
+            .unwrap_or_else(|| "anonymous procedure".into());
+        return Err(Exception::arity(&name, &expected, argc));
+    }
+    if info.rest {
+        let rest: Vec<Value> = ctx.stack.drain(base + required..).collect();
+        ctx.stack.push(lisp_runtime::list::list_from(rest));
+    }
+    for &slot in &info.boxed_params {
+        let i = base + slot as usize;
+        let v = std::mem::take(&mut ctx.stack[i]);
+        ctx.stack[i] = Value::object(Object::Cell(Mutex::new(v)));
+    }
+    ctx.stack
+        .resize(base + info.frame_size as usize, Value::UNBOUND);
+    Ok(())
+}
+
+/// Runs the closure `f` whose frame is set up at `base`, following tail
+/// calls iteratively.
+fn execute(ctx: &mut Ctx, mut f: Value, base: usize) -> R<Value> {
+    loop {
+        let Some(Object::Closure(c)) = f.as_object() else {
+            unreachable!("execute is only entered with closures");
+        };
+        if ctx.jit_threshold != u32::MAX {
+            if let Some(v) = try_jit(ctx, &f, c, base)? {
+                return Ok(v);
+            }
+        }
+        let info = lambda_info(&c.template);
+        let outcome = eval_tail(ctx, &info.body, &f, c, base)?;
+        match outcome {
+            Tail::Value(v) => return Ok(v),
+            Tail::Call(g, argc, span) => {
+                let start = ctx.stack.len() - argc;
+                ctx.stack.drain(base..start);
+                match g.as_object() {
+                    Some(Object::Closure(gc)) => {
+                        enter(ctx, gc, base, argc).map_err(|e| e.at(span))?;
+                        f = g;
+                    }
+                    _ => {
+                        let args: Args = ctx.stack.drain(base..).collect();
+                        return call_other(ctx, &g, &args, span);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Counts a call for tiering and runs compiled code when there is some.
+fn try_jit(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize) -> R<Option<Value>> {
+    let t = &c.template;
+    let mut entry = t.jit_entry.load(Ordering::Acquire);
+    if entry == 0 {
+        let heat = t.heat.load(Ordering::Relaxed);
+        if heat < ctx.jit_threshold {
+            t.heat.store(heat + 1, Ordering::Relaxed);
+            return Ok(None);
+        }
+        if t.jit_failed.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let host = ctx.host.clone();
+        if let Some(jit) = host.downcast_ref::<Host>().and_then(|h| h.jit.as_ref()) {
+            jit.compile(t);
+        }
+        entry = t.jit_entry.load(Ordering::Acquire);
+        if entry == 0 {
+            return Ok(None);
+        }
+    }
+    // SAFETY: a nonzero `jit_entry` is always a finalized function with the
+    // `Entry` signature, stored by `Jit::compile`.
+    let code: crate::jit::Entry = unsafe { std::mem::transmute::<usize, crate::jit::Entry>(entry) };
+    let nargs = (ctx.stack.len() - base)
+        .min(lambda_info(t).required as usize + lambda_info(t).rest as usize);
+    let args = ctx.stack[base..].as_ptr() as *const u64;
+    // SAFETY: the arguments are live values on the stack (the JIT copies
+    // them before it makes any call that could grow the stack), the closure
+    // word is kept alive by `f`, and `ctx` is exclusively ours.
+    let word = unsafe { code(ctx as *mut Ctx, f.raw(), args, nargs as u64) };
+    if word == Value::RAISED.raw() {
+        let exc = ctx
+            .pending
+            .take()
+            .unwrap_or_else(|| Exception::error("JIT raised without an exception", vec![]));
+        return Err(exc);
+    }
+    // SAFETY: JIT code returns an owned value word.
+    Ok(Some(unsafe { Value::from_raw(word) }))
+}
+
+/// Evaluates an expression in tail position.
+fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Tail> {
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::If(test, then, otherwise) => {
+                expr = if eval(ctx, test, f, c, base)?.is_true() {
+                    then
+                } else {
+                    otherwise
+                };
+            }
+            Expr::Seq(items) => {
+                let Some((last, init)) = items.split_last() else {
+                    return Ok(Tail::Value(Value::VOID));
+                };
+                for item in init {
+                    eval(ctx, item, f, c, base)?;
+                }
+                expr = last;
+            }
+            Expr::Call(call) if call.tail => return tail_call(ctx, call, f, c, base),
+            _ => return eval(ctx, expr, f, c, base).map(Tail::Value),
+        }
+    }
+}
+
+fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
+    let g = eval(ctx, &call.func, f, c, base)?;
+    let argbase = ctx.stack.len();
+    for arg in &call.args {
+        match eval(ctx, arg, f, c, base) {
+            Ok(v) => ctx.stack.push(v),
+            Err(e) => {
+                ctx.stack.truncate(argbase);
+                return Err(e);
+            }
+        }
+    }
+    // `(apply g args)` in tail position is itself a tail call of g.
+    if let Some(Object::Builtin(b)) = g.as_object() {
+        if b.func as usize
+            == crate::builtins::control::apply as lisp_runtime::object::BuiltinFn as usize
+            && call.args.len() >= 2
+        {
+            let (target, argc) = spread_apply(ctx, argbase).map_err(|e| e.at(call.span))?;
+            return Ok(Tail::Call(target, argc, call.span));
+        }
+    }
+    Ok(Tail::Call(g, call.args.len(), call.span))
+}
+
+/// Rewrites the pushed arguments of `(apply g a ... list)` at `argbase`
+/// into `a ... list-elements`; returns g and the new argument count.
+fn spread_apply(ctx: &mut Ctx, argbase: usize) -> R<(Value, usize)> {
+    let target = ctx.stack.remove(argbase);
+    let list = ctx.stack.pop().unwrap_or(Value::NIL);
+    let items = lisp_runtime::list::list_to_vec(&list)
+        .ok_or_else(|| Exception::wrong_type("apply", 2, "list", &list))?;
+    ctx.stack.extend(items);
+    Ok((target, ctx.stack.len() - argbase))
+}
+
+/// Evaluates an expression (not in tail position).
+fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    match expr {
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Local(slot) => Ok(ctx.stack[base + *slot as usize].clone()),
+        Expr::Captured(i) => Ok(c.captured[*i as usize].clone()),
+        Expr::LocalCell(slot, name) => read_cell(&ctx.stack[base + *slot as usize], *name),
+        Expr::CapturedCell(i, name) => read_cell(&c.captured[*i as usize], *name),
+        Expr::SelfRef => Ok(f.clone()),
+        Expr::Global(id, span) => {
+            let v = ctx.global(*id);
+            if v.is_unbound() {
+                return Err(unbound(*id).at(*span));
+            }
+            Ok(v.clone())
+        }
+        Expr::SetLocalCell(slot, value) => {
+            let v = eval(ctx, value, f, c, base)?;
+            write_cell(&ctx.stack[base + *slot as usize], v);
+            Ok(Value::VOID)
+        }
+        Expr::SetCapturedCell(i, value) => {
+            let v = eval(ctx, value, f, c, base)?;
+            write_cell(&c.captured[*i as usize], v);
+            Ok(Value::VOID)
+        }
+        Expr::SetGlobal(id, value, span) => {
+            let v = eval(ctx, value, f, c, base)?;
+            if ctx.global(*id).is_unbound() {
+                let name = lisp_runtime::globals::global_name(*id);
+                return Err(
+                    Exception::error(format!("set!: unbound variable {name}"), vec![]).at(*span),
+                );
+            }
+            ctx.set_global(*id, v);
+            Ok(Value::VOID)
+        }
+        Expr::DefineGlobal(id, value) => {
+            let v = eval(ctx, value, f, c, base)?;
+            ctx.set_global(*id, v);
+            Ok(Value::VOID)
+        }
+        Expr::Bind { slot, cell, init } => {
+            let v = eval(ctx, init, f, c, base)?;
+            let v = if *cell {
+                Value::object(Object::Cell(Mutex::new(v)))
+            } else {
+                v
+            };
+            ctx.stack[base + *slot as usize] = v;
+            Ok(Value::VOID)
+        }
+        Expr::MakeCell(slot) => {
+            ctx.stack[base + *slot as usize] =
+                Value::object(Object::Cell(Mutex::new(Value::UNBOUND)));
+            Ok(Value::VOID)
+        }
+        Expr::If(test, then, otherwise) => {
+            if eval(ctx, test, f, c, base)?.is_true() {
+                eval(ctx, then, f, c, base)
+            } else {
+                eval(ctx, otherwise, f, c, base)
+            }
+        }
+        Expr::Seq(items) => {
+            let mut last = Value::VOID;
+            for item in items {
+                last = eval(ctx, item, f, c, base)?;
+            }
+            Ok(last)
+        }
+        Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
+        Expr::Call(call) => {
+            if call.tail {
+                // Only reached when a tail call is evaluated for its value
+                // (e.g. by the JIT's fallback); run it as a plain call.
+                let outcome = tail_call(ctx, call, f, c, base)?;
+                return finish_tail(ctx, outcome);
+            }
+            let g = eval(ctx, &call.func, f, c, base)?;
+            let argbase = ctx.stack.len();
+            for arg in &call.args {
+                match eval(ctx, arg, f, c, base) {
+                    Ok(v) => ctx.stack.push(v),
+                    Err(e) => {
+                        ctx.stack.truncate(argbase);
+                        return Err(e);
+                    }
+                }
+            }
+            self::call(ctx, &g, argbase, call.span)
+        }
+        Expr::Prim(p) => prim(ctx, p, f, c, base),
+    }
+}
+
+fn finish_tail(ctx: &mut Ctx, outcome: Tail) -> R<Value> {
+    match outcome {
+        Tail::Value(v) => Ok(v),
+        Tail::Call(g, argc, span) => {
+            let argbase = ctx.stack.len() - argc;
+            call(ctx, &g, argbase, span)
+        }
+    }
+}
+
+/// Builds a closure of `template`, copying its captured values.
+pub fn make_closure(
+    ctx: &Ctx,
+    template: &Arc<Template>,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> Value {
+    let info = lambda_info(template);
+    let captured: Box<[Value]> = info
+        .captures
+        .iter()
+        .map(|from| match from {
+            CaptureFrom::Local(slot) => ctx.stack[base + *slot as usize].clone(),
+            CaptureFrom::Captured(i) => c.captured[*i as usize].clone(),
+            CaptureFrom::SelfRef => f.clone(),
+        })
+        .collect();
+    Value::object(Object::Closure(Closure {
+        template: template.clone(),
+        captured,
+    }))
+}
+
+fn read_cell(cell: &Value, name: lisp_runtime::Symbol) -> R<Value> {
+    let v = match cell.as_object() {
+        Some(Object::Cell(m)) => m.lock().clone(),
+        _ => cell.clone(),
+    };
+    if v.is_unbound() {
+        return Err(Exception::error(
+            format!("variable {name} used before its definition"),
+            vec![],
+        ));
+    }
+    Ok(v)
+}
+
+fn write_cell(cell: &Value, v: Value) {
+    if let Some(Object::Cell(m)) = cell.as_object() {
+        *m.lock() = v;
+    }
+}
+
+/// The error for reading an unbound global.
+pub fn unbound(id: u32) -> Exception {
+    let name = lisp_runtime::globals::global_name(id);
+    Exception::error(format!("unbound variable: {name}"), vec![])
+}
+
+/// A guarded primitive: inline when the global still holds its builtin,
+/// an ordinary call otherwise.
+fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    if !ctx.global(p.global).is(&p.builtin) {
+        let g = ctx.global(p.global).clone();
+        if g.is_unbound() {
+            return Err(unbound(p.global).at(p.span));
+        }
+        let argbase = ctx.stack.len();
+        for arg in &p.args {
+            match eval(ctx, arg, f, c, base) {
+                Ok(v) => ctx.stack.push(v),
+                Err(e) => {
+                    ctx.stack.truncate(argbase);
+                    return Err(e);
+                }
+            }
+        }
+        return call(ctx, &g, argbase, p.span);
+    }
+    let a = eval(ctx, &p.args[0], f, c, base)?;
+    if p.args.len() == 1 {
+        if let Some(v) = prim1(p.op, &a) {
+            return Ok(v);
+        }
+        return slow_prim(ctx, p, &[a]);
+    }
+    let b = eval(ctx, &p.args[1], f, c, base)?;
+    if p.args.len() == 2 {
+        if let Some(v) = prim2(p.op, &a, &b) {
+            return Ok(v);
+        }
+        return slow_prim(ctx, p, &[a, b]);
+    }
+    let v = eval(ctx, &p.args[2], f, c, base)?;
+    slow_prim(ctx, p, &[a, b, v])
+}
+
+fn slow_prim(ctx: &mut Ctx, p: &PrimCall, args: &[Value]) -> R<Value> {
+    let Some(Object::Builtin(b)) = p.builtin.as_object() else {
+        return Err(Exception::error("primitive is not a builtin", vec![]));
+    };
+    (b.func)(ctx, args).map_err(|e| e.at(p.span))
+}
+
+/// One-argument fast paths; `None` defers to the builtin.
+#[inline]
+fn prim1(op: PrimOp, a: &Value) -> Option<Value> {
+    match op {
+        PrimOp::Car => a.as_pair().map(|p| p.car.clone()),
+        PrimOp::Cdr => a.as_pair().map(|p| p.cdr.clone()),
+        PrimOp::IsNull => Some(Value::bool(a.is_nil())),
+        PrimOp::IsPair => Some(Value::bool(a.is_pair())),
+        PrimOp::Not => Some(Value::bool(a.is_false())),
+        _ => None,
+    }
+}
+
+/// Two-argument fast paths; `None` defers to the builtin.
+#[inline]
+fn prim2(op: PrimOp, a: &Value, b: &Value) -> Option<Value> {
+    if let (Some(x), Some(y)) = (a.as_fixnum(), b.as_fixnum()) {
+        return match op {
+            PrimOp::Add => Some(Value::int(x.checked_add(y)?)),
+            PrimOp::Sub => Some(Value::int(x.checked_sub(y)?)),
+            PrimOp::Mul => Some(Value::int(x.checked_mul(y)?)),
+            PrimOp::Lt => Some(Value::bool(x < y)),
+            PrimOp::Gt => Some(Value::bool(x > y)),
+            PrimOp::Le => Some(Value::bool(x <= y)),
+            PrimOp::Ge => Some(Value::bool(x >= y)),
+            PrimOp::NumEq => Some(Value::bool(x == y)),
+            PrimOp::Eq => Some(Value::bool(x == y)),
+            PrimOp::Cons => Some(cons(a.clone(), b.clone())),
+            _ => None,
+        };
+    }
+    match op {
+        PrimOp::Cons => Some(cons(a.clone(), b.clone())),
+        PrimOp::Eq => Some(Value::bool(a.is(b))),
+        PrimOp::VectorRef => {
+            let Some(Object::Vector(items)) = a.as_object() else {
+                return None;
+            };
+            let i = usize::try_from(b.as_fixnum()?).ok()?;
+            items.read().get(i).cloned()
+        }
+        _ => {
+            if !(a.is_immediate_float() && b.is_immediate_float()) {
+                return None;
+            }
+            let (x, y) = (a.as_float()?, b.as_float()?);
+            match op {
+                PrimOp::Add => Some(Value::float(x + y)),
+                PrimOp::Sub => Some(Value::float(x - y)),
+                PrimOp::Mul => Some(Value::float(x * y)),
+                PrimOp::Lt => Some(Value::bool(x < y)),
+                PrimOp::Gt => Some(Value::bool(x > y)),
+                PrimOp::Le => Some(Value::bool(x <= y)),
+                PrimOp::Ge => Some(Value::bool(x >= y)),
+                PrimOp::NumEq => Some(Value::bool(x == y)),
+                _ => None,
+            }
+        }
+    }
+}
