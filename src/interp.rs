@@ -17,7 +17,7 @@
 //! exactly this.
 
 use crate::engine::Host;
-use crate::ir::{lambda_info, Call, CaptureFrom, Expr, PrimCall, PrimOp};
+use crate::ir::{lambda_info, Call, CaptureFrom, Expr, LambdaInfo, PrimCall, PrimOp};
 use lisp_runtime::list::cons;
 use lisp_runtime::object::{Builtin, Closure, Template};
 use lisp_runtime::{Ctx, Exception, Object, Signal, Span, Value};
@@ -72,8 +72,9 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
         return Err(Exception::error("stack overflow", vec![]).at(span));
     }
     let argc = ctx.stack.len() - base;
-    enter(ctx, c, base, argc).map_err(|e| e.at(span))?;
-    execute(ctx, f.clone(), base).map_err(|mut e| {
+    let info = lambda_info(&c.template);
+    enter(ctx, c, info, base, argc).map_err(|e| e.at(span))?;
+    execute(ctx, f, c, info, base).map_err(|mut e| {
         if !span.is_unknown() {
             e.push_frame(procedure_name(f), span);
         }
@@ -143,8 +144,7 @@ fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
 /// Checks arity and sets up the frame of `c` at `base` (arguments already
 /// pushed): packs the rest list, boxes assigned parameters, and reserves
 /// the local slots.
-fn enter(ctx: &mut Ctx, c: &Closure, base: usize, argc: usize) -> R<()> {
-    let info = lambda_info(&c.template);
+fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
     let required = info.required as usize;
     if argc < required || (!info.rest && argc > required) {
         let expected = if info.rest {
@@ -175,41 +175,51 @@ fn enter(ctx: &mut Ctx, c: &Closure, base: usize, argc: usize) -> R<()> {
 }
 
 /// Runs the closure `f` whose frame is set up at `base`, following tail
-/// calls iteratively.
-fn execute(ctx: &mut Ctx, mut f: Value, base: usize) -> R<Value> {
+/// calls iteratively. `f` is borrowed until the first tail call replaces it.
+fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Value> {
+    if ctx.jit_threshold != u32::MAX {
+        if let Some(v) = try_jit(ctx, f, c, info, base)? {
+            return Ok(v);
+        }
+    }
+    let outcome = eval_tail(ctx, &info.body, f, c, base)?;
+    let (mut g, mut argc, mut span) = match outcome {
+        Tail::Value(v) => return Ok(v),
+        Tail::Call(g, argc, span) => (g, argc, span),
+    };
     loop {
-        let Some(Object::Closure(c)) = f.as_object() else {
-            unreachable!("execute is only entered with closures");
+        let start = ctx.stack.len() - argc;
+        ctx.stack.drain(base..start);
+        let Some(Object::Closure(gc)) = g.as_object() else {
+            let args: Args = ctx.stack.drain(base..).collect();
+            return call_other(ctx, &g, &args, span);
         };
+        let info = lambda_info(&gc.template);
+        enter(ctx, gc, info, base, argc).map_err(|e| e.at(span))?;
         if ctx.jit_threshold != u32::MAX {
-            if let Some(v) = try_jit(ctx, &f, c, base)? {
+            if let Some(v) = try_jit(ctx, &g, gc, info, base)? {
                 return Ok(v);
             }
         }
-        let info = lambda_info(&c.template);
-        let outcome = eval_tail(ctx, &info.body, &f, c, base)?;
-        match outcome {
+        match eval_tail(ctx, &info.body, &g, gc, base)? {
             Tail::Value(v) => return Ok(v),
-            Tail::Call(g, argc, span) => {
-                let start = ctx.stack.len() - argc;
-                ctx.stack.drain(base..start);
-                match g.as_object() {
-                    Some(Object::Closure(gc)) => {
-                        enter(ctx, gc, base, argc).map_err(|e| e.at(span))?;
-                        f = g;
-                    }
-                    _ => {
-                        let args: Args = ctx.stack.drain(base..).collect();
-                        return call_other(ctx, &g, &args, span);
-                    }
-                }
+            Tail::Call(next, n, s) => {
+                g = next;
+                argc = n;
+                span = s;
             }
         }
     }
 }
 
 /// Counts a call for tiering and runs compiled code when there is some.
-fn try_jit(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize) -> R<Option<Value>> {
+fn try_jit(
+    ctx: &mut Ctx,
+    f: &Value,
+    c: &Closure,
+    info: &LambdaInfo,
+    base: usize,
+) -> R<Option<Value>> {
     let t = &c.template;
     let mut entry = t.jit_entry.load(Ordering::Acquire);
     if entry == 0 {
@@ -233,8 +243,7 @@ fn try_jit(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize) -> R<Option<Value
     // SAFETY: a nonzero `jit_entry` is always a finalized function with the
     // `Entry` signature, stored by `Jit::compile`.
     let code: crate::jit::Entry = unsafe { std::mem::transmute::<usize, crate::jit::Entry>(entry) };
-    let nargs = (ctx.stack.len() - base)
-        .min(lambda_info(t).required as usize + lambda_info(t).rest as usize);
+    let nargs = info.required as usize + info.rest as usize;
     let args = ctx.stack[base..].as_ptr() as *const u64;
     // SAFETY: the arguments are live values on the stack (the JIT copies
     // them before it makes any call that could grow the stack), the closure
@@ -282,7 +291,7 @@ fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
     let g = eval(ctx, &call.func, f, c, base)?;
     let argbase = ctx.stack.len();
     for arg in &call.args {
-        match eval(ctx, arg, f, c, base) {
+        match operand(ctx, arg, f, c, base) {
             Ok(v) => ctx.stack.push(v),
             Err(e) => {
                 ctx.stack.truncate(argbase);
@@ -312,6 +321,17 @@ fn spread_apply(ctx: &mut Ctx, argbase: usize) -> R<(Value, usize)> {
         .ok_or_else(|| Exception::wrong_type("apply", 2, "list", &list))?;
     ctx.stack.extend(items);
     Ok((target, ctx.stack.len() - argbase))
+}
+
+/// Evaluates an operand, handling the commonest leaves without a call.
+#[inline(always)]
+fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    match expr {
+        Expr::Local(slot) => Ok(ctx.stack[base + *slot as usize].clone()),
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Captured(i) => Ok(c.captured[*i as usize].clone()),
+        _ => eval(ctx, expr, f, c, base),
+    }
 }
 
 /// Evaluates an expression (not in tail position).
@@ -396,7 +416,7 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
             let g = eval(ctx, &call.func, f, c, base)?;
             let argbase = ctx.stack.len();
             for arg in &call.args {
-                match eval(ctx, arg, f, c, base) {
+                match operand(ctx, arg, f, c, base) {
                     Ok(v) => ctx.stack.push(v),
                     Err(e) => {
                         ctx.stack.truncate(argbase);
@@ -490,14 +510,14 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
         }
         return call(ctx, &g, argbase, p.span);
     }
-    let a = eval(ctx, &p.args[0], f, c, base)?;
+    let a = operand(ctx, &p.args[0], f, c, base)?;
     if p.args.len() == 1 {
         if let Some(v) = prim1(p.op, &a) {
             return Ok(v);
         }
         return slow_prim(ctx, p, &[a]);
     }
-    let b = eval(ctx, &p.args[1], f, c, base)?;
+    let b = operand(ctx, &p.args[1], f, c, base)?;
     if p.args.len() == 2 {
         if let Some(v) = prim2(p.op, &a, &b) {
             return Ok(v);

@@ -32,7 +32,8 @@ pub fn resolve_toplevel(core: &Datum, prims: PrimLookup) -> Result<Arc<Template>
     };
     let assigned = assigned_names(core, &r.names);
     r.fns.push(FnScope::new(None, assigned));
-    let body = r.expr(core, true)?;
+    // Not a tail position: a top-level call keeps its backtrace frame.
+    let body = r.expr(core, false)?;
     let scope = r.fns.pop().expect("toplevel scope");
     let info = LambdaInfo {
         name: None,

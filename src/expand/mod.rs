@@ -236,8 +236,11 @@ impl<'a> Expander<'a> {
             return Err(syntax_error("improper list in expression", span));
         }
         let Some(keyword) = self.keyword(&form) else {
-            return self.expand_application(items);
+            return self.expand_application(items, span);
         };
+        if keyword == core_symbol("quote") {
+            return Ok(form); // already expanded by a derived form
+        }
         match &*keyword.name() {
             "quote" => {
                 check_len(items, 2, "quote", span)?;
@@ -273,12 +276,11 @@ impl<'a> Expander<'a> {
                 Ok(self.void(span))
             }
             "let-syntax" | "letrec-syntax" => self.expand_let_syntax(items, span),
-            _ => self.expand_application(items),
+            _ => self.expand_application(items, span),
         }
     }
 
-    fn expand_application(&mut self, items: &[Datum]) -> Result<Datum, Exception> {
-        let span = items[0].span;
+    fn expand_application(&mut self, items: &[Datum], span: Span) -> Result<Datum, Exception> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             out.push(self.expand(item.clone())?);

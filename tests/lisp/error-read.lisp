@@ -1,0 +1,3 @@
+(display "never runs")
+(define (broken x)
+  (+ x 1)

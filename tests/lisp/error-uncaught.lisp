@@ -1,0 +1,8 @@
+(define (first-of x)
+  (car x))
+(define (process items)
+  (display "before")
+  (newline)
+  (first-of items)
+  'unreachable)
+(process 5)
