@@ -13,7 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Stack reserved for the main Lisp thread: deep recursion (10^6 frames)
 /// must succeed, and far deeper recursion must end in a clean error.
 /// Pages are committed only when touched.
-const MAIN_STACK: usize = 4 << 30;
+const MAIN_STACK: usize = 1 << 30;
 /// Kept free below the stack limit for Rust code that runs after the check.
 const STACK_MARGIN: usize = 4 << 20;
 

@@ -14,7 +14,3 @@
 (display (loop-apply 1000000)) (newline)
 (display (let loop ((i 0)) (if (< i 1000000) (loop (+ i 1)) i))) (newline)
 (display (do ((i 0 (+ i 1))) ((= i 1000000) 'do-done))) (newline)
-(define (build n) (if (= n 0) '() (cons n (build (- n 1)))))
-(display (length (build 1000000))) (newline)
-(define (deep n) (+ 1 (deep n)))
-(display (guard (e ((error-object? e) (error-object-message e))) (deep 1))) (newline)
