@@ -71,6 +71,7 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
     if ctx.stack_exhausted() {
         return Err(Exception::error("stack overflow", vec![]).at(span));
     }
+    check_interrupt(ctx)?;
     let argc = ctx.stack.len() - base;
     let info = lambda_info(&c.template);
     enter(ctx, c, info, base, argc).map_err(|e| e.at(span))?;
@@ -80,6 +81,17 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
         }
         e
     })
+}
+
+/// Raises `interrupted` once when the interrupt flag (Ctrl-C in the REPL)
+/// is set; checked at every call, so loops (tail calls) stop too.
+#[inline(always)]
+fn check_interrupt(ctx: &Ctx) -> R<()> {
+    if ctx.interrupt.load(Ordering::Relaxed) {
+        ctx.interrupt.store(false, Ordering::Relaxed);
+        return Err(Exception::error("interrupted", vec![]));
+    }
+    Ok(())
 }
 
 /// The name shown in backtraces.
@@ -195,6 +207,7 @@ fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize
             return call_other(ctx, &g, &args, span);
         };
         let info = lambda_info(&gc.template);
+        check_interrupt(ctx)?;
         enter(ctx, gc, info, base, argc).map_err(|e| e.at(span))?;
         if ctx.jit_threshold != u32::MAX {
             if let Some(v) = try_jit(ctx, &g, gc, info, base)? {
@@ -406,28 +419,32 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
             Ok(last)
         }
         Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
-        Expr::Call(call) => {
-            if call.tail {
-                // Only reached when a tail call is evaluated for its value
-                // (e.g. by the JIT's fallback); run it as a plain call.
-                let outcome = tail_call(ctx, call, f, c, base)?;
-                return finish_tail(ctx, outcome);
-            }
-            let g = eval(ctx, &call.func, f, c, base)?;
-            let argbase = ctx.stack.len();
-            for arg in &call.args {
-                match operand(ctx, arg, f, c, base) {
-                    Ok(v) => ctx.stack.push(v),
-                    Err(e) => {
-                        ctx.stack.truncate(argbase);
-                        return Err(e);
-                    }
-                }
-            }
-            self::call(ctx, &g, argbase, call.span)
-        }
+        Expr::Call(call) => eval_call(ctx, call, f, c, base),
         Expr::Prim(p) => prim(ctx, p, f, c, base),
     }
+}
+
+/// A call not in tail position (kept out of `eval` so that its frame stays small).
+#[inline(never)]
+fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    if call.tail {
+        // Only reached when a tail call is evaluated for its value
+        // (e.g. by the JIT's fallback); run it as a plain call.
+        let outcome = tail_call(ctx, call, f, c, base)?;
+        return finish_tail(ctx, outcome);
+    }
+    let g = eval(ctx, &call.func, f, c, base)?;
+    let argbase = ctx.stack.len();
+    for arg in &call.args {
+        match operand(ctx, arg, f, c, base) {
+            Ok(v) => ctx.stack.push(v),
+            Err(e) => {
+                ctx.stack.truncate(argbase);
+                return Err(e);
+            }
+        }
+    }
+    self::call(ctx, &g, argbase, call.span)
 }
 
 fn finish_tail(ctx: &mut Ctx, outcome: Tail) -> R<Value> {
@@ -492,6 +509,7 @@ pub fn unbound(id: u32) -> Exception {
 
 /// A guarded primitive: inline when the global still holds its builtin,
 /// an ordinary call otherwise.
+#[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if !ctx.global(p.global).is(&p.builtin) {
         let g = ctx.global(p.global).clone();
