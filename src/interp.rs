@@ -295,13 +295,13 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
                 expr = last;
             }
             Expr::Call(call) if call.tail => return tail_call(ctx, call, f, c, base),
-            _ => return eval(ctx, expr, f, c, base).map(Tail::Value),
+            _ => return operand(ctx, expr, f, c, base).map(Tail::Value),
         }
     }
 }
 
 fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
-    let g = eval(ctx, &call.func, f, c, base)?;
+    let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = ctx.stack.len();
     for arg in &call.args {
         match operand(ctx, arg, f, c, base) {
@@ -343,6 +343,15 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
         Expr::Local(slot) => Ok(ctx.stack[base + *slot as usize].clone()),
         Expr::Const(v) => Ok(v.clone()),
         Expr::Captured(i) => Ok(c.captured[*i as usize].clone()),
+        Expr::Global(id, span) => {
+            let v = ctx.global(*id);
+            if v.is_unbound() {
+                return Err(unbound(*id).at(*span));
+            }
+            Ok(v.clone())
+        }
+        Expr::Prim(p) => prim(ctx, p, f, c, base),
+        Expr::Call(call) if !call.tail => eval_call(ctx, call, f, c, base),
         _ => eval(ctx, expr, f, c, base),
     }
 }
@@ -433,7 +442,7 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         let outcome = tail_call(ctx, call, f, c, base)?;
         return finish_tail(ctx, outcome);
     }
-    let g = eval(ctx, &call.func, f, c, base)?;
+    let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = ctx.stack.len();
     for arg in &call.args {
         match operand(ctx, arg, f, c, base) {
