@@ -87,7 +87,12 @@ fn programs() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "lisp"))
         // Debug frames are several times larger than release ones, so the
         // 10^6-deep recursion programs are checked in release builds only.
-        .filter(|p| !cfg!(debug_assertions) || !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("deep-")))
+        .filter(|p| {
+            !cfg!(debug_assertions)
+                || !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("deep-"))
+        })
         .collect();
     out.sort();
     out

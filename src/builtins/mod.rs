@@ -35,6 +35,24 @@ pub struct Doc {
     pub see: &'static str,
 }
 
+/// Shorthand for building a `Doc`: signature, description, example,
+/// the example's result as `write` prints it, related names.
+pub const fn doc(
+    sig: &'static str,
+    desc: &'static str,
+    example: &'static str,
+    result: &'static str,
+    see: &'static str,
+) -> Doc {
+    Doc {
+        sig,
+        desc,
+        example,
+        result,
+        see,
+    }
+}
+
 /// A registered builtin with its documentation.
 pub struct Entry {
     pub name: &'static str,

@@ -616,7 +616,7 @@ impl Expander<'_> {
             }
         };
         let type_var = Datum::new(DatumKind::Symbol(type_name), span);
-        let specs = &items[3..];
+        let specs = &items[4..];
         let mut fields = Vec::new();
         for spec in specs {
             let parts = spec

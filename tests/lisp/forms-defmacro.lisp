@@ -15,7 +15,7 @@
 (while (< i 3) (display i) (set! i (+ i 1)))
 (newline)
 ; macros expanding to other macros, recursively
-(defmacro my-and (. args)
+(defmacro my-and args
   (cond ((null? args) #t)
         ((null? (cdr args)) (car args))
         (else `(if ,(car args) (my-and ,@(cdr args)) #f))))
