@@ -12,6 +12,7 @@ pub mod lists;
 pub mod maps;
 pub mod numbers;
 pub mod output;
+pub mod ports;
 pub mod strings;
 pub mod symbols;
 pub mod testing;
@@ -124,6 +125,7 @@ const CATEGORIES: &[fn(&mut Registry)] = &[
     maps::register,
     hashtables::register,
     output::register,
+    ports::register,
     control::register,
     concurrency::register,
     files::register,
