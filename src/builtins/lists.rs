@@ -12,6 +12,11 @@ type R = Result<Value, Exception>;
 /// Registers the list builtins.
 pub fn register(r: &mut Registry) {
     r.category("Lists");
+    r.constant(
+        "nil",
+        Value::NIL,
+        doc("nil", "The empty list, ().", "nil", "()", "null? list"),
+    );
     r.def(
         "cons",
         Arity::exactly(2),

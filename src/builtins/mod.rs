@@ -86,6 +86,16 @@ impl Registry {
         });
     }
 
+    /// Binds a constant (such as `nil`).
+    pub fn constant(&mut self, name: &'static str, value: Value, doc: Doc) {
+        self.entries.push(Entry {
+            name,
+            category: self.category,
+            value,
+            doc,
+        });
+    }
+
     /// Binds an existing builtin under another name (e.g. `call/cc`).
     pub fn alias(&mut self, alias: &'static str, of: &str) {
         let Some(entry) = self.entries.iter().find(|e| e.name == of) else {
