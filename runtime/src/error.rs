@@ -24,6 +24,7 @@ pub struct Frame {
 }
 
 /// What is propagated through `Err`.
+#[derive(Clone)]
 pub enum Signal {
     /// `raise`, `raise-continuable` or an error raised by the system.
     Raise { payload: Value, continuable: bool },
@@ -34,8 +35,11 @@ pub enum Signal {
 }
 
 /// A raised condition travelling up the Rust stack.
+#[derive(Clone)]
 pub struct Exception(pub Box<ExceptionData>);
 
+/// The contents of an `Exception`.
+#[derive(Clone)]
 pub struct ExceptionData {
     pub signal: Signal,
     /// Where the error was raised (the innermost call site), once known.

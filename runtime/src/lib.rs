@@ -14,6 +14,7 @@ pub mod number;
 pub mod object;
 pub mod port;
 pub mod printer;
+pub mod snapshot;
 pub mod span;
 pub mod symbol;
 pub mod thread;

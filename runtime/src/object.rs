@@ -16,6 +16,7 @@ use parking_lot::{Mutex, RwLock};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicUsize};
+use std::sync::Arc as StdArc;
 use std::sync::Arc;
 
 /// Every heap-allocated kind of value.
@@ -37,7 +38,7 @@ pub enum Object {
     RecordType(RecordType),
     Atom(Mutex<Value>),
     Channel(Channel),
-    Thread(ThreadHandle),
+    Thread(StdArc<ThreadHandle>),
     Promise(Mutex<Promise>),
     Parameter(Parameter),
     /// The result of `(values a b ...)` with other than one value.

@@ -1,0 +1,12 @@
+;; A buffered channel holds values without a receiver waiting.
+(define ch (make-channel 3))
+(channel-send ch 1)
+(channel-send ch 2)
+(channel-send ch 3)
+(channel-close ch)
+(define (drain acc)
+  (let ((v (channel-recv ch)))
+    (if (eof-object? v) acc (drain (+ acc v)))))
+(define sum (drain 0))
+(println "sum:" sum)
+(unless (= sum 6) (error "wrong sum" sum))

@@ -1,0 +1,97 @@
+//! Concurrency stress tests with bounded sizes. Each runs a Lisp program in
+//! a child process under a watchdog, so a deadlock fails the test instead
+//! of hanging the suite.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+/// Runs `program` and returns its stdout; panics on timeout or failure.
+fn run_lisp(program: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("lisp-stress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("p{n}.lisp"));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(program.as_bytes())
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lisp"))
+        .arg("run")
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("watchdog: the program did not finish in {WATCHDOG:?} (deadlock?)");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn eight_threads_of_atom_increments_lose_none() {
+    let out = run_lisp(
+        "(define a (atom 0))
+         (define ts (map (lambda (i) (spawn (lambda ()
+                      (do ((k 0 (+ k 1))) ((= k 10000)) (atom-swap! a + 1)))))
+                    (range 0 8)))
+         (for-each join ts)
+         (display (atom-deref a))",
+    );
+    assert_eq!(out, "80000");
+}
+
+#[test]
+fn four_producers_two_consumers_lose_and_duplicate_nothing() {
+    let out = run_lisp(
+        "(define ch (make-channel 16))
+         (define producers (map (lambda (p) (spawn (lambda ()
+             (do ((i 0 (+ i 1))) ((= i 10000)) (channel-send ch (+ (* p 10000) i))))))
+           (range 0 4)))
+         (define (consume acc)
+           (let ((v (channel-recv ch)))
+             (if (eof-object? v) acc (consume (cons v acc)))))
+         (define consumers (map (lambda (c) (spawn (lambda () (consume '())))) (range 0 2)))
+         (for-each join producers)
+         (channel-close ch)
+         (define all (apply append (map join consumers)))
+         (display (list (length all) (length (delete-duplicates all)) (apply + all)))",
+    );
+    // 40000 distinct messages 0..39999: their sum is 39999*40000/2.
+    assert_eq!(out, "(40000 40000 799980000)");
+}
+
+#[test]
+fn a_thousand_spawned_threads_are_all_joined() {
+    let out = run_lisp(
+        "(define ts (map (lambda (i) (spawn (lambda () i))) (range 0 1000)))
+         (display (apply + (map join ts)))",
+    );
+    assert_eq!(out, "499500");
+}
+
+#[test]
+fn unbuffered_channels_hand_over_every_message() {
+    let out = run_lisp(
+        "(define ch (make-channel))
+         (spawn (lambda () (do ((i 1 (+ i 1))) ((> i 5000)) (channel-send ch i)) (channel-close ch)))
+         (define (sum acc) (let ((v (channel-recv ch))) (if (eof-object? v) acc (sum (+ acc v)))))
+         (display (sum 0))",
+    );
+    assert_eq!(out, "12502500");
+}
