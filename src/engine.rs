@@ -22,6 +22,10 @@ pub struct Options {
     pub jit_stats: bool,
     /// What `(command-line)` returns.
     pub command_line: Vec<String>,
+    /// What the program may read, write and connect to.
+    pub permissions: crate::sandbox::Permissions,
+    /// Collect `define-test`s instead of running them (`lisp test`).
+    pub collect_tests: bool,
 }
 
 impl Default for Options {
@@ -31,6 +35,8 @@ impl Default for Options {
             jit_threshold: DEFAULT_JIT_THRESHOLD,
             jit_stats: false,
             command_line: Vec::new(),
+            permissions: crate::sandbox::Permissions::default(),
+            collect_tests: false,
         }
     }
 }
@@ -46,6 +52,9 @@ pub struct Host {
     prims: HashMap<&'static str, Value>,
     pub jit: Option<Jit>,
     pub command_line: Vec<String>,
+    pub sandbox: crate::sandbox::Sandbox,
+    /// Tests registered by `define-test` when collecting.
+    pub tests: parking_lot::Mutex<Vec<crate::testing::TestCase>>,
     pub options: Options,
 }
 
@@ -65,6 +74,8 @@ impl Host {
                 .jit
                 .then(|| Jit::new(options.jit_threshold, options.jit_stats)),
             command_line: options.command_line.clone(),
+            sandbox: crate::sandbox::Sandbox::new(options.permissions.clone()),
+            tests: parking_lot::Mutex::new(Vec::new()),
             options,
         }
     }
@@ -95,6 +106,12 @@ impl Host {
         }
         Ok(last)
     }
+}
+
+/// The host of the engine `ctx` belongs to.
+pub fn host(ctx: &Ctx) -> Result<Arc<Host>, Exception> {
+    Arc::downcast::<Host>(ctx.host.clone())
+        .map_err(|_| Exception::error("this thread has no engine", vec![]))
 }
 
 /// A reader error as a catchable `read-error` exception.

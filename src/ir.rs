@@ -122,6 +122,8 @@ pub enum CaptureFrom {
 pub struct LambdaInfo {
     pub name: Option<Symbol>,
     pub doc: Option<Arc<str>>,
+    /// Parameter names, the rest parameter last (for help and errors).
+    pub params: Vec<Symbol>,
     /// Number of required parameters.
     pub required: u16,
     /// Whether a rest list follows the required parameters.

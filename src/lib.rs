@@ -5,6 +5,7 @@
 //! addresses, to the [`ir`]) -> [`interp`] or the [`jit`]. [`engine`]
 //! drives it one top-level form at a time.
 
+pub mod bench;
 pub mod builtins;
 pub mod diagnostic;
 pub mod engine;
@@ -18,3 +19,4 @@ pub mod repl;
 pub mod resolve;
 pub mod sandbox;
 pub mod syntax;
+pub mod testing;

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use lisp::engine::{Engine, Options, DEFAULT_JIT_THRESHOLD};
+use lisp::sandbox::{parse_paths, Permissions};
 use lisp_runtime::{Exception, Signal};
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,7 +22,8 @@ const STACK_MARGIN: usize = 4 << 20;
 #[command(
     name = "lisp",
     version,
-    about = "A Scheme-flavoured Lisp with a Cranelift JIT"
+    about = "A Scheme-flavoured Lisp with a Cranelift JIT",
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(flatten)]
@@ -41,6 +43,18 @@ struct GlobalOptions {
     /// Print JIT statistics at exit.
     #[arg(long, global = true)]
     jit_stats: bool,
+    /// Allow reading files (everywhere, or under the given comma-separated paths).
+    #[arg(long, global = true, value_name = "PATHS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_read: Option<String>,
+    /// Allow writing files (everywhere, or under the given comma-separated paths).
+    #[arg(long, global = true, value_name = "PATHS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_write: Option<String>,
+    /// Allow network access (any host, or the given comma-separated HOST[:PORT]s).
+    #[arg(long, global = true, value_name = "HOSTS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    allow_net: Option<String>,
+    /// Allow everything (read, write, net).
+    #[arg(short = 'A', long = "allow-all", global = true)]
+    allow_all: bool,
 }
 
 #[derive(Subcommand)]
@@ -54,6 +68,24 @@ enum Command {
     },
     /// Evaluate an expression and print its value.
     Eval { expr: String },
+    /// Run the define-test tests in FILES or DIRS (default: the current directory).
+    Test {
+        paths: Vec<PathBuf>,
+        /// Seconds before a test is stopped and counted as failed.
+        #[arg(long, default_value_t = 10.0)]
+        timeout: f64,
+    },
+    /// Time each program in the interpreter and JIT tiers.
+    Bench {
+        files: Vec<PathBuf>,
+        /// Runs per tier.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Show help for NAME, or the list of categories.
+    Help { name: Option<String> },
+    /// The interactive REPL (also what `lisp` alone starts).
+    Repl,
 }
 
 fn main() -> ExitCode {
@@ -78,6 +110,24 @@ fn options(global: &GlobalOptions, command_line: Vec<String>) -> Options {
         jit_threshold: global.jit_threshold.unwrap_or(DEFAULT_JIT_THRESHOLD),
         jit_stats: global.jit_stats,
         command_line,
+        permissions: permissions(global),
+        collect_tests: false,
+    }
+}
+
+fn permissions(global: &GlobalOptions) -> Permissions {
+    if global.allow_all {
+        return Permissions::all();
+    }
+    Permissions {
+        read: global.allow_read.as_deref().map(parse_paths),
+        write: global.allow_write.as_deref().map(parse_paths),
+        net: global.allow_net.as_deref().map(|v| {
+            v.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        }),
     }
 }
 
@@ -95,10 +145,31 @@ fn run(cli: Cli) -> u8 {
             let result = engine.eval_str(&expr, "<eval>");
             finish(&engine, result, true)
         }
-        None => {
-            eprintln!("the REPL is not available yet; use `lisp run FILE` or `lisp eval EXPR`");
-            2
+        Some(Command::Test { paths, timeout }) => {
+            let timeout = std::time::Duration::from_secs_f64(timeout.clamp(0.001, 1e6));
+            lisp::testing::run(&paths, options(&cli.global, vec![]), timeout)
         }
+        Some(Command::Bench { files, runs }) => lisp::bench::run(&files, runs),
+        Some(Command::Help { name }) => {
+            let registry = lisp::builtins::all();
+            match name {
+                None => {
+                    print!("{}", lisp::help::overview(&registry));
+                    0
+                }
+                Some(name) => match lisp::help::text_for(&registry, &name) {
+                    Ok(text) => {
+                        print!("{text}");
+                        0
+                    }
+                    Err(text) => {
+                        eprint!("{text}");
+                        1
+                    }
+                },
+            }
+        }
+        Some(Command::Repl) | None => lisp::repl::run(new_engine(options(&cli.global, vec![]))),
     };
     let _ = std::io::stdout().flush();
     code

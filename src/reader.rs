@@ -375,7 +375,7 @@ impl<'a> Reader<'a> {
             }
             OpenKind::Vector => DatumKind::Vector(open.items),
             OpenKind::Brace => {
-                if open.items.len() % 2 != 0 {
+                if !open.items.len().is_multiple_of(2) {
                     return Err(self.error(
                         "a map literal needs an even number of forms (key value ...)",
                         open.span,
@@ -565,15 +565,17 @@ impl<'a> Reader<'a> {
 fn looks_numeric(token: &str) -> bool {
     let body = token.strip_prefix(['+', '-']).unwrap_or(token);
     let mut chars = body.chars();
-    match chars.next() {
+    if match chars.next() {
         Some(c) if c.is_ascii_digit() => body
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'),
         Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
         _ => false,
+    } {
+        !token.ends_with('+') && !token.ends_with('-')
+    } else {
+        false
     }
-    .then(|| !token.ends_with('+') && !token.ends_with('-'))
-    .unwrap_or(false)
 }
 
 /// Parses a numeric token, with `#x #b #o #d #e #i` prefixes.

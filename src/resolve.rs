@@ -38,6 +38,7 @@ pub fn resolve_toplevel(core: &Datum, prims: PrimLookup) -> Result<Arc<Template>
     let info = LambdaInfo {
         name: None,
         doc: None,
+        params: Vec::new(),
         required: 0,
         rest: false,
         boxed_params: Vec::new(),
@@ -146,11 +147,11 @@ impl FnScope {
     }
 }
 
-/// Where a name resolves.
+/// Where a name resolves (`Running`: the closure being resolved itself).
 enum Ref {
     Local(Slot, bool),
     Captured(u32, bool),
-    SelfRef,
+    Running,
     Global,
 }
 
@@ -171,7 +172,7 @@ impl Resolver<'_> {
             return Ref::Local(v.slot, v.boxed);
         }
         if scope.self_name == Some(name) {
-            return Ref::SelfRef;
+            return Ref::Running;
         }
         if level == 0 {
             return Ref::Global;
@@ -180,7 +181,7 @@ impl Resolver<'_> {
             Ref::Global => return Ref::Global,
             Ref::Local(slot, boxed) => (CaptureFrom::Local(slot), boxed),
             Ref::Captured(i, boxed) => (CaptureFrom::Captured(i), boxed),
-            Ref::SelfRef => (CaptureFrom::SelfRef, false),
+            Ref::Running => (CaptureFrom::SelfRef, false),
         };
         let index = self.fns[level].capture(from, boxed);
         Ref::Captured(index, boxed)
@@ -197,7 +198,7 @@ impl Resolver<'_> {
             Ref::Local(slot, true) => Expr::LocalCell(slot, name),
             Ref::Captured(i, false) => Expr::Captured(i),
             Ref::Captured(i, true) => Expr::CapturedCell(i, name),
-            Ref::SelfRef => Expr::SelfRef,
+            Ref::Running => Expr::SelfRef,
             Ref::Global => Expr::Global(lisp_runtime::globals::global_id(name), span),
         }
     }
@@ -268,7 +269,7 @@ impl Resolver<'_> {
                 span,
             )),
             // The pre-scan boxes every assigned local, so these cannot occur.
-            Ref::Local(..) | Ref::Captured(..) | Ref::SelfRef => {
+            Ref::Local(..) | Ref::Captured(..) | Ref::Running => {
                 Err(bad(&format!("set!: cannot assign {name} here"), span))
             }
         }
@@ -310,6 +311,7 @@ impl Resolver<'_> {
         let info = LambdaInfo {
             name: name.or(self_name),
             doc,
+            params: params.iter().chain(rest.iter()).copied().collect(),
             required: params.len() as u16,
             rest: rest.is_some(),
             boxed_params,

@@ -180,7 +180,7 @@ impl Value {
             return Value(bits.wrapping_add(FLOAT_OFFSET).rotate_left(FLOAT_ROTATION));
         }
         if f == 0.0 {
-            let negative = (bits >> 63) as u64;
+            let negative = bits >> 63;
             return Value(immediate(ImmediateKind::FloatZero, negative));
         }
         Value::object(Object::Float(f))

@@ -478,7 +478,9 @@ fn parallel_apply(ctx: &Ctx, f: &Value, items: Vec<Value>) -> Result<Vec<Value>,
             .map(|part| {
                 let mut child = child_ctx(ctx, globals.clone(), params.clone(), next_thread_id());
                 child.set_stack_budget(THREAD_STACK - STACK_MARGIN - (8 << 20));
-                part.iter().map(|x| child.apply(&f, &[x.clone()])).collect()
+                part.iter()
+                    .map(|x| child.apply(&f, std::slice::from_ref(x)))
+                    .collect()
             })
             .collect()
     });

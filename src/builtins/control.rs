@@ -369,7 +369,7 @@ fn with_exception_handler(ctx: &mut Ctx, a: &[Value]) -> R {
         Signal::Raise { payload, .. } if err.0.skip_handlers_from > depth => payload.clone(),
         _ => return Err(err),
     };
-    ctx.apply(&handler, &[payload.clone()])?;
+    ctx.apply(&handler, std::slice::from_ref(&payload))?;
     let mut secondary = Exception::raise(error_value(
         "error",
         "exception handler returned from a non-continuable raise".into(),

@@ -835,7 +835,7 @@ fn select(ctx: &mut Ctx, name: &str, a: &[Value], keep: bool) -> R {
     let f = args::procedure(name, 1, &a[0])?;
     let mut out = Vec::new();
     for item in args::list(name, 2, &a[1])? {
-        if ctx.apply(f, &[item.clone()])?.is_true() == keep {
+        if ctx.apply(f, std::slice::from_ref(&item))?.is_true() == keep {
             out.push(item);
         }
     }
@@ -854,7 +854,7 @@ fn partition(ctx: &mut Ctx, a: &[Value]) -> R {
     let f = args::procedure("partition", 1, &a[0])?;
     let (mut yes, mut no) = (Vec::new(), Vec::new());
     for item in args::list("partition", 2, &a[1])? {
-        if ctx.apply(f, &[item.clone()])?.is_true() {
+        if ctx.apply(f, std::slice::from_ref(&item))?.is_true() {
             yes.push(item);
         } else {
             no.push(item);
@@ -1055,7 +1055,7 @@ fn list_index(ctx: &mut Ctx, a: &[Value]) -> R {
 fn find(ctx: &mut Ctx, a: &[Value]) -> R {
     let f = args::procedure("find", 1, &a[0])?;
     for item in args::list("find", 2, &a[1])? {
-        if ctx.apply(f, &[item.clone()])?.is_true() {
+        if ctx.apply(f, std::slice::from_ref(&item))?.is_true() {
             return Ok(item);
         }
     }
@@ -1066,7 +1066,7 @@ fn find_tail(ctx: &mut Ctx, a: &[Value]) -> R {
     let f = args::procedure("find-tail", 1, &a[0])?;
     let mut cur = a[1].clone();
     while let Some(p) = cur.as_pair() {
-        if ctx.apply(f, &[p.car.clone()])?.is_true() {
+        if ctx.apply(f, std::slice::from_ref(&p.car))?.is_true() {
             return Ok(cur.clone());
         }
         let next = p.cdr.clone();

@@ -171,7 +171,7 @@ fn wrap(m: LMap) -> Value {
 }
 
 fn hash_map(_: &mut Ctx, a: &[Value]) -> R {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return Err(Exception::error(
             "hash-map: expected an even number of arguments (key value ...)",
             vec![],

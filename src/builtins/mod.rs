@@ -6,6 +6,7 @@ pub mod args;
 pub mod chars;
 pub mod concurrency;
 pub mod control;
+pub mod docs;
 pub mod files;
 pub mod hashtables;
 pub mod lists;
@@ -140,6 +141,7 @@ const CATEGORIES: &[fn(&mut Registry)] = &[
     concurrency::register,
     files::register,
     testing::register,
+    docs::register,
 ];
 
 /// Binds every builtin in `r` as a global of `globals`.

@@ -91,6 +91,15 @@ impl Expander<'_> {
                     span,
                 )))
             }
+            "assert-error" => {
+                need(items, 2, "assert-error", span)?;
+                let text = Datum::new(
+                    DatumKind::Str(lisp_runtime::printer::write_string(&items[1].to_value())),
+                    span,
+                );
+                let thunk = self.thunk(vec![items[1].clone()], span);
+                Ok(Some(self.call("%assert-error", vec![thunk, text], span)))
+            }
             "assert" => {
                 need(items, 2, "assert", span)?;
                 let text = crate::syntax::Datum::new(

@@ -1,0 +1,117 @@
+//! `lisp bench`: runs each program in the interpreter and with the JIT,
+//! several times each, checks that both tiers print the same, and prints a
+//! table of medians, the speed-up and the JIT's compile time.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The project's own benchmark programs (benches/*.scm).
+fn default_programs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "scm"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.retain(|p| {
+        !p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("closure-memory"))
+    });
+    out.sort();
+    out
+}
+
+struct Timing {
+    median_ms: f64,
+    stdout: String,
+    compile_ms: Option<f64>,
+}
+
+fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timing, String> {
+    let mut times = Vec::new();
+    let mut stdout = String::new();
+    let mut compile_ms = None;
+    for _ in 0..runs.max(1) {
+        let mut cmd = Command::new(exe);
+        cmd.arg("run");
+        if jit {
+            cmd.arg("--jit").arg("--jit-stats");
+        }
+        cmd.arg(program);
+        let start = Instant::now();
+        let out = cmd.output().map_err(|e| e.to_string())?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        compile_ms = stderr
+            .lines()
+            .find_map(|l| l.split("compile time ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok());
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    Ok(Timing {
+        median_ms: times[times.len() / 2],
+        stdout,
+        compile_ms,
+    })
+}
+
+/// Benchmarks `files` (or the default set); returns the exit status.
+pub fn run(files: &[PathBuf], runs: usize) -> u8 {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot find the lisp executable: {e}");
+            return 1;
+        }
+    };
+    let programs = if files.is_empty() {
+        default_programs()
+    } else {
+        files.to_vec()
+    };
+    println!("| program | interpreter ms | JIT ms | speed-up | JIT compile ms |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut status = 0;
+    for program in programs {
+        let name = program
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let interp = time_tier(&exe, &program, false, runs);
+        let jit = time_tier(&exe, &program, true, runs);
+        match (interp, jit) {
+            (Ok(i), Ok(j)) => {
+                if i.stdout != j.stdout {
+                    println!("| {name} | MISMATCH: the tiers printed different output | | | |");
+                    status = 1;
+                    continue;
+                }
+                let compile = j.compile_ms.map_or("-".to_string(), |c| format!("{c:.2}"));
+                println!(
+                    "| {name} | {:.1} | {:.1} | {:.2}x | {compile} |",
+                    i.median_ms,
+                    j.median_ms,
+                    i.median_ms / j.median_ms
+                );
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                println!(
+                    "| {name} | FAILED: {} | | | |",
+                    e.lines().next().unwrap_or("")
+                );
+                status = 1;
+            }
+        }
+    }
+    status
+}

@@ -1,0 +1,41 @@
+(define-syntax swap!
+  (syntax-rules ()
+    ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+(define tmp 1)
+(define other 2)
+(swap! tmp other)
+(display (list tmp other)) (newline)
+(define-syntax my-or
+  (syntax-rules ()
+    ((_) #f)
+    ((_ e) e)
+    ((_ e r ...) (let ((t e)) (if t t (my-or r ...))))))
+(define t 5)
+(display (list (my-or) (my-or #f) (my-or #f t) (my-or #f #f 3))) (newline)
+(define-syntax while
+  (syntax-rules ()
+    ((_ cond body ...) (let loop () (when cond body ... (loop))))))
+(define i 0)
+(while (< i 3) (display i) (set! i (+ i 1)))
+(newline)
+(define-syntax my-let
+  (syntax-rules ()
+    ((_ ((name val) ...) body1 body2 ...) ((lambda (name ...) body1 body2 ...) val ...))))
+(display (my-let ((a 1) (b 2)) (+ a b))) (newline)
+(define-syntax my-cond
+  (syntax-rules (else)
+    ((_ (else e ...)) (begin e ...))
+    ((_ (c e ...) clause ...) (if c (begin e ...) (my-cond clause ...)))))
+(display (my-cond (#f 1) ((= 1 1) 2) (else 3))) (newline)
+(define-syntax flatten-pairs
+  (syntax-rules ()
+    ((_ (a b ...) ...) '(a ... b ... ...))))
+(display (flatten-pairs (1 2 3) (4 5))) (newline)
+(define-syntax for
+  (syntax-rules (in)
+    ((_ x in lst body ...) (for-each (lambda (x) body ...) lst))))
+(for x in '(a b c) (display x))
+(newline)
+(define-syntax vec-macro (syntax-rules () ((_ #(a ...)) (list a ...))))
+(display (vec-macro #(1 2 3))) (newline)
+(display (guard (e (#t (error-object-message e))) (eval '(swap! 1)))) (newline)

@@ -1,0 +1,8 @@
+; define-test outside `lisp test` runs at once and reports only failures (on stderr)
+(define-test "passes" (assert-equal 4 (+ 2 2)) (assert-true (< 1 2)) (assert-error (car '())))
+(define-test "fails" (assert-equal 5 (+ 2 2)))
+(display "after tests") (newline)
+(display (guard (e (#t (error-object-message e))) (assert-equal 1 2))) (newline)
+(display (guard (e (#t (error-object-irritants e))) (assert-equal 1 2))) (newline)
+(display (guard (e (#t (error-object-message e))) (assert-error (+ 1 1)))) (newline)
+(display (guard (e (#t (error-object-message e))) (assert (= 1 2)))) (newline)
