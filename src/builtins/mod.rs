@@ -6,14 +6,18 @@ pub mod args;
 pub mod chars;
 pub mod concurrency;
 pub mod control;
+pub mod cxr;
 pub mod docs;
 pub mod files;
 pub mod hashtables;
+pub mod list_mapping;
+pub mod list_search;
 pub mod lists;
 pub mod maps;
 pub mod numbers;
 pub mod output;
 pub mod ports;
+pub mod sort;
 pub mod strings;
 pub mod symbols;
 pub mod testing;
@@ -129,6 +133,10 @@ pub fn all() -> Registry {
 const CATEGORIES: &[fn(&mut Registry)] = &[
     numbers::register,
     lists::register,
+    cxr::register,
+    list_search::register,
+    list_mapping::register,
+    sort::register,
     chars::register,
     strings::register,
     symbols::register,

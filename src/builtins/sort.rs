@@ -1,0 +1,102 @@
+//! Builtins: sorting lists and vectors with a Lisp comparison.
+//!
+//! The comparison is Lisp code that may fail, so the standard library's
+//! `sort_by` (whose closure cannot return an error) does not fit; this is
+//! a bottom-up merge sort: stable, O(n log n) calls of `less?`, no
+//! recursion, and the first error from `less?` stops it and propagates.
+
+use super::{args, doc, Registry};
+use lisp_runtime::list::list_from;
+use lisp_runtime::{Arity, Ctx, Exception, Object, Value};
+use parking_lot::RwLock;
+
+type R = Result<Value, Exception>;
+
+/// Registers the sorting builtins.
+pub fn register(r: &mut Registry) {
+    r.category("Lists");
+    r.def(
+        "sort",
+        Arity::exactly(2),
+        sort,
+        doc(
+            "(sort sequence less?)",
+            "A new list, or a new vector if SEQUENCE is a vector, of SEQUENCE's elements \
+             ordered by LESS? (a procedure of two arguments). Stable: equal elements keep \
+             their order. Errors raised by LESS? propagate.",
+            "(list (sort '(3 1 2) <) (sort (vector \"b\" \"a\") string<?))",
+            "((1 2 3) #(\"a\" \"b\"))",
+            "list-sort",
+        ),
+    );
+    r.def(
+        "list-sort",
+        Arity::exactly(2),
+        list_sort,
+        doc(
+            "(list-sort less? list)",
+            "SRFI 132's argument order for sort: a new, stably sorted list.",
+            "(list-sort < '(3 1 2))",
+            "(1 2 3)",
+            "sort",
+        ),
+    );
+}
+
+/// Sorts `items` by the Lisp procedure `less`, stably.
+pub fn sort_values(
+    ctx: &mut Ctx,
+    items: Vec<Value>,
+    less: &Value,
+) -> Result<Vec<Value>, Exception> {
+    let n = items.len();
+    let mut src = items;
+    let mut width = 1;
+    while width < n {
+        let mut dst = Vec::with_capacity(n);
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j) = (lo, mid);
+            while i < mid && j < hi {
+                // Take from the right run only if strictly less: stable.
+                if ctx
+                    .apply(less, &[src[j].clone(), src[i].clone()])?
+                    .is_true()
+                {
+                    dst.push(src[j].clone());
+                    j += 1;
+                } else {
+                    dst.push(src[i].clone());
+                    i += 1;
+                }
+            }
+            dst.extend_from_slice(&src[i..mid]);
+            dst.extend_from_slice(&src[j..hi]);
+            lo = hi;
+        }
+        src = dst;
+        width *= 2;
+    }
+    Ok(src)
+}
+
+fn sort(ctx: &mut Ctx, a: &[Value]) -> R {
+    let less = args::procedure("sort", 2, &a[1])?;
+    if let Some(Object::Vector(items)) = a[0].as_object() {
+        // Copy the items out: less? is Lisp code and may touch the vector.
+        let items = items.read().clone();
+        let sorted = sort_values(ctx, items, less)?;
+        return Ok(Value::object(Object::Vector(RwLock::new(sorted))));
+    }
+    let items = lisp_runtime::list::list_to_vec(&a[0])
+        .ok_or_else(|| Exception::wrong_type("sort", 1, "list or vector", &a[0]))?;
+    Ok(list_from(sort_values(ctx, items, less)?))
+}
+
+fn list_sort(ctx: &mut Ctx, a: &[Value]) -> R {
+    let less = args::procedure("list-sort", 1, &a[0])?;
+    let items = args::list("list-sort", 2, &a[1])?;
+    Ok(list_from(sort_values(ctx, items, less)?))
+}
