@@ -45,6 +45,39 @@ pub fn apply(ctx: &mut Ctx, f: &Value, args: &[Value]) -> R<Value> {
     call(ctx, f, base, Span::default())
 }
 
+/// The JIT's generic call path: calls `f` with `args` from the call site at
+/// `span`. A non-tail call behaves like any call here (arity errors and
+/// builtin failures get `span`, an exception leaving a closure gets a
+/// backtrace frame); a tail call leaves no frame, like `execute`'s loop.
+pub fn call_at(
+    ctx: &mut Ctx,
+    f: &Value,
+    args: impl IntoIterator<Item = Value>,
+    span: Span,
+    tail: bool,
+) -> R<Value> {
+    let base = ctx.stack.len();
+    ctx.stack.extend(args);
+    if !tail {
+        return call(ctx, f, base, span);
+    }
+    let result = match f.as_object() {
+        Some(Object::Closure(c)) => {
+            let argc = ctx.stack.len() - base;
+            let info = lambda_info(&c.template);
+            check_interrupt(ctx)
+                .and_then(|()| enter(ctx, c, info, base, argc).map_err(|e| e.at(span)))
+                .and_then(|()| execute(ctx, f, c, info, base))
+        }
+        _ => {
+            let args: Args = ctx.stack.drain(base..).collect();
+            call_other(ctx, f, &args, span)
+        }
+    };
+    ctx.stack.truncate(base);
+    result
+}
+
 /// Runs a top-level template (a procedure of no arguments).
 pub fn run_template(ctx: &mut Ctx, template: Arc<Template>) -> R<Value> {
     let closure = Value::object(Object::Closure(Closure {

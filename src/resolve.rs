@@ -64,6 +64,7 @@ fn make_template(info: LambdaInfo) -> Arc<Template> {
         heat: AtomicU32::new(0),
         jit_entry: AtomicUsize::new(0),
         jit_failed: AtomicBool::new(false),
+        jit_direct: AtomicUsize::new(0),
     })
 }
 

@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicU32, AtomicUsize};
 use std::sync::Arc as StdArc;
 use std::sync::Arc;
 
-/// Every heap-allocated kind of value.
+/// Every heap-allocated kind of value. `repr(u8)` puts the discriminant in
+/// the first byte, so JIT code can test an object's kind with one load.
+#[repr(u8)]
 pub enum Object {
     Pair(Pair),
     String(LString),
@@ -175,6 +177,9 @@ pub struct Template {
     pub jit_entry: AtomicUsize,
     /// Set when the JIT tried and could not compile this template.
     pub jit_failed: std::sync::atomic::AtomicBool,
+    /// The JIT's direct (tail-convention) entry for calls from other
+    /// compiled code, 0 when there is none; owned by src/jit.
+    pub jit_direct: AtomicUsize,
 }
 
 /// A closure: a template plus the values of its free variables (flat

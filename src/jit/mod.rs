@@ -11,42 +11,347 @@
 //!   listed in `LambdaInfo::boxed_params` arrive already wrapped in a
 //!   `Cell`. The `args` pointer points into `Ctx::stack` and is valid only
 //!   until the compiled code makes its first call (which may grow that
-//!   stack): copy the arguments first.
+//!   stack): the entry copies the arguments first.
+//!
+//! Each compiled lambda is two functions: its *direct* function in the
+//! tail calling convention, which compiled callers call (and tail-call)
+//! with the arguments in registers, and a host-convention *entry* for the
+//! interpreter. `Template::jit_direct` holds the direct function (bit 0
+//! set when it reads its closure) for lambdas without a rest parameter;
+//! those are reached through the interpreter's call path.
+//! See ARCHITECTURE.md, "The JIT", for the value ABI.
 
+mod intrinsics;
+mod layout;
+mod lower;
+mod lower_calls;
+mod lower_prims;
+mod module;
+
+use crate::ir::{CaptureFrom, Expr, LambdaInfo};
+use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, UserFuncName};
+use cranelift_codegen::Context;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{FuncId, Linkage, Module};
+use layout::Layout;
 use lisp_runtime::object::Template;
 use lisp_runtime::Ctx;
+use module::{direct_signature, CodeModule};
+use parking_lot::Mutex;
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A compiled lambda, called with the host calling convention:
 /// `(ctx, closure word (borrowed), args (borrowed words), nargs)`. Returns an
 /// owned value word, or `Value::RAISED` with the exception in `ctx.pending`.
 pub type Entry = unsafe extern "C" fn(*mut Ctx, u64, *const u64, u64) -> u64;
 
+/// Why a lambda was not compiled (counted for `--jit-stats`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bail {
+    /// The runtime's memory layout did not probe as expected.
+    UnsupportedLayout,
+    /// Cranelift could not be set up for this host.
+    NoCodeModule,
+    /// The template's code is not a `LambdaInfo`.
+    ForeignTemplate,
+    /// A slot index outside the frame (malformed IR).
+    BadSlot,
+    /// More parameters than the direct convention passes in registers.
+    TooManyParameters,
+    /// `(apply f ...)` in tail position (the interpreter keeps it a tail call).
+    TailApply,
+    /// Cranelift rejected the function (a lowering bug; see LISP_JIT_DEBUG).
+    Codegen,
+}
+
+impl Bail {
+    fn describe(self) -> &'static str {
+        match self {
+            Bail::UnsupportedLayout => "unsupported layout",
+            Bail::NoCodeModule => "no code module",
+            Bail::ForeignTemplate => "foreign template",
+            Bail::BadSlot => "bad slot",
+            Bail::TooManyParameters => "too many parameters",
+            Bail::TailApply => "apply in tail position",
+            Bail::Codegen => "codegen error",
+        }
+    }
+}
+
+/// Most parameters a compiled lambda may take.
+const MAX_PARAMETERS: usize = 64;
+
 /// The JIT compiler shared by every thread of an engine.
 pub struct Jit {
     threshold: u32,
     stats: bool,
+    state: Mutex<State>,
+}
+
+/// Everything behind the compile lock.
+struct State {
+    code: Result<(CodeModule, Layout), Bail>,
+    context: Option<Context>,
+    functions: u64,
+    /// Templates of compiled code: their addresses are baked into code
+    /// (backtrace names), so they live as long as the code does.
+    keep: Vec<Arc<Template>>,
+    compiled: u64,
+    bails: BTreeMap<Bail, u64>,
+    compile_time: Duration,
 }
 
 impl Jit {
     /// A JIT that compiles lambdas after `threshold` calls or iterations.
     pub fn new(threshold: u32, stats: bool) -> Jit {
-        Jit { threshold, stats }
+        let code = match layout::probe() {
+            None => Err(Bail::UnsupportedLayout),
+            Some(layout) => CodeModule::new()
+                .map(|m| (m, layout))
+                .map_err(|_| Bail::NoCodeModule),
+        };
+        Jit {
+            threshold,
+            stats,
+            state: Mutex::new(State {
+                code,
+                context: None,
+                functions: 0,
+                keep: Vec::new(),
+                compiled: 0,
+                bails: BTreeMap::new(),
+                compile_time: Duration::ZERO,
+            }),
+        }
     }
 
+    /// Calls plus loop iterations after which a lambda is compiled.
     pub fn threshold(&self) -> u32 {
         self.threshold
     }
 
     /// Compiles `template` if the lowering supports all of it.
     pub fn compile(&self, template: &Arc<Template>) {
-        template
-            .jit_failed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let start = Instant::now();
+        let mut state = self.state.lock();
+        if template.jit_entry.load(Ordering::Acquire) != 0
+            || template.jit_failed.load(Ordering::Relaxed)
+        {
+            return;
+        }
+        match state.compile(template) {
+            Ok(()) => state.compiled += 1,
+            Err(bail) => {
+                template.jit_failed.store(true, Ordering::Relaxed);
+                *state.bails.entry(bail).or_default() += 1;
+            }
+        }
+        state.compile_time += start.elapsed();
     }
 
     /// The `--jit-stats` report printed at exit, if requested.
     pub fn stats_report(&self) -> Option<String> {
-        self.stats.then(|| "jit: compiled 0 lambdas".to_string())
+        if !self.stats {
+            return None;
+        }
+        let state = self.state.lock();
+        let failed: u64 = state.bails.values().sum();
+        let reasons: Vec<String> = state
+            .bails
+            .iter()
+            .map(|(b, n)| format!("{}: {n}", b.describe()))
+            .collect();
+        let reasons = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.join(", "))
+        };
+        Some(format!(
+            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.2} ms",
+            state.compiled,
+            state.compile_time.as_secs_f64() * 1000.0
+        ))
+    }
+}
+
+impl State {
+    fn compile(&mut self, template: &Arc<Template>) -> Result<(), Bail> {
+        let (code, layout) = self.code.as_mut().map_err(|b| *b)?;
+        let layout = *layout;
+        let info = lambda_info_of(template).ok_or(Bail::ForeignTemplate)?;
+        let nparams = info.required as usize + info.rest as usize;
+        if nparams > MAX_PARAMETERS {
+            return Err(Bail::TooManyParameters);
+        }
+        let mut context = self
+            .context
+            .take()
+            .unwrap_or_else(|| code.module.make_context());
+        self.functions += 1;
+        let n = self.functions;
+        let result = define_lambda(code, layout, &mut context, template, info, n);
+        code.module.clear_context(&mut context);
+        self.context = Some(context);
+        let (body, entry) = result?;
+        code.module
+            .finalize_definitions()
+            .map_err(|e| debug_bail(&e))?;
+        let body = code.module.get_finalized_function(body) as usize;
+        let entry = code.module.get_finalized_function(entry) as usize;
+        self.keep.push(template.clone());
+        if !info.rest {
+            let needs = if uses_closure(info) {
+                lower_calls::NEEDS_CLOSURE as usize
+            } else {
+                0
+            };
+            template.jit_direct.store(body | needs, Ordering::Release);
+        }
+        template.jit_entry.store(entry, Ordering::Release);
+        Ok(())
+    }
+}
+
+/// Lowers and defines the direct function and the entry of one lambda.
+fn define_lambda(
+    code: &mut CodeModule,
+    layout: Layout,
+    context: &mut Context,
+    template: &Arc<Template>,
+    info: &LambdaInfo,
+    n: u64,
+) -> Result<(FuncId, FuncId), Bail> {
+    let nparams = info.required as usize + info.rest as usize;
+    context.func.signature = direct_signature(nparams);
+    context.func.name = UserFuncName::user(0, n as u32);
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        lower::Lower::function(&mut b, code, layout, info, template)?;
+        b.seal_all_blocks();
+        b.finalize(code.module.isa().frontend_config());
+    }
+    let body = code
+        .module
+        .declare_function(
+            &format!("lambda{n}"),
+            Linkage::Local,
+            &context.func.signature,
+        )
+        .map_err(|e| debug_bail(&e))?;
+    code.module
+        .define_function(body, context)
+        .map_err(|e| debug_bail(&e))?;
+    code.module.clear_context(context);
+
+    context.func.signature = code.entry_signature();
+    context.func.name = UserFuncName::user(1, n as u32);
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        entry_trampoline(&mut b, code, layout, info, body);
+        b.seal_all_blocks();
+        b.finalize(code.module.isa().frontend_config());
+    }
+    let entry = code
+        .module
+        .declare_function(
+            &format!("entry{n}"),
+            Linkage::Local,
+            &context.func.signature,
+        )
+        .map_err(|e| debug_bail(&e))?;
+    code.module
+        .define_function(entry, context)
+        .map_err(|e| debug_bail(&e))?;
+    Ok((body, entry))
+}
+
+/// The host-convention entry: copies (clones) the borrowed arguments,
+/// unwrapping the cells the interpreter made for boxed parameters (the
+/// direct function boxes them itself), and calls the direct function as a
+/// non-tail call from an unknown site.
+fn entry_trampoline(
+    b: &mut FunctionBuilder,
+    code: &mut CodeModule,
+    layout: Layout,
+    info: &LambdaInfo,
+    body: FuncId,
+) {
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let params = b.block_params(block).to_vec();
+    let (ctx, closure, argv) = (params[0], params[1], params[2]);
+    let nparams = info.required as usize + info.rest as usize;
+    let zero = b.ins().iconst(types::I64, 0);
+    let mut operands = vec![ctx, closure, zero, zero, zero];
+    for i in 0..nparams {
+        let w = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), argv, (i * 8) as i32);
+        if info.boxed_params.contains(&(i as u32)) {
+            let id = code.intrinsics[&intrinsics::Intrinsic::CellRef];
+            let cell_ref = code.module.declare_func_in_func(id, b.func);
+            let inst = b.ins().call(cell_ref, &[ctx, w, zero]);
+            operands.push(b.inst_results(inst)[0]);
+        } else {
+            lower::emit_clone(b, &layout, w);
+            operands.push(w);
+        }
+    }
+    let callee = code.module.declare_func_in_func(body, b.func);
+    let inst = b.ins().call(callee, &operands);
+    let result = b.inst_results(inst)[0];
+    b.ins().return_(&[result]);
+}
+
+/// Reports a Cranelift error when `LISP_JIT_DEBUG` is set; it means the
+/// lowering emitted something invalid, so the lambda stays interpreted.
+fn debug_bail(e: &dyn std::fmt::Debug) -> Bail {
+    if std::env::var_os("LISP_JIT_DEBUG").is_some() {
+        eprintln!("jit: codegen error: {e:?}");
+    }
+    Bail::Codegen
+}
+
+/// The `LambdaInfo` of a template, if the resolver made it.
+pub fn lambda_info_of(template: &Template) -> Option<&LambdaInfo> {
+    template.code.downcast_ref::<LambdaInfo>()
+}
+
+/// Whether a lambda's code reads its own closure (captured values or a
+/// self reference), so callers must keep the closure alive for the call.
+pub fn uses_closure(info: &LambdaInfo) -> bool {
+    !info.captures.is_empty() || reads_closure(&info.body)
+}
+
+fn reads_closure(e: &Expr) -> bool {
+    match e {
+        Expr::Captured(_) | Expr::CapturedCell(..) | Expr::SetCapturedCell(..) | Expr::SelfRef => {
+            true
+        }
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::LocalCell(..)
+        | Expr::Global(..)
+        | Expr::MakeCell(_) => false,
+        Expr::SetLocalCell(_, v) | Expr::SetGlobal(_, v, _) | Expr::DefineGlobal(_, v) => {
+            reads_closure(v)
+        }
+        Expr::Bind { init, .. } => reads_closure(init),
+        Expr::If(a, b, c) => reads_closure(a) || reads_closure(b) || reads_closure(c),
+        Expr::Seq(items) => items.iter().any(reads_closure),
+        Expr::Lambda(t) => lambda_info_of(t).is_some_and(|inner| {
+            inner
+                .captures
+                .iter()
+                .any(|c| matches!(c, CaptureFrom::Captured(_) | CaptureFrom::SelfRef))
+        }),
+        Expr::Call(call) => reads_closure(&call.func) || call.args.iter().any(reads_closure),
+        Expr::Prim(p) => p.args.iter().any(reads_closure),
     }
 }

@@ -1,0 +1,276 @@
+//! The runtime functions JIT code calls: one table (name, Rust function,
+//! signature) that both symbol registration on the `JITBuilder` and the
+//! lowering's imports read, so the two cannot disagree.
+//!
+//! Every intrinsic is `extern "C"` and never unwinds: a Rust panic cannot
+//! cross JIT frames (it would abort), so the ones that run arbitrary code
+//! catch panics and turn them into Lisp errors. Failures are returned as
+//! `Value::RAISED` with the exception stored in `ctx.pending`; JIT code
+//! tests for that word after each call that can raise.
+//!
+//! Ownership: "owned" word arguments are consumed (the intrinsic drops
+//! them), "borrowed" ones are not; returned words are owned.
+//! A call site is passed as a pointer to its `Span`, 0 when unknown.
+
+use crate::interp;
+use lisp_runtime::object::{Closure, Template};
+use lisp_runtime::{Ctx, Exception, Object, Span, Symbol, Value};
+use parking_lot::Mutex;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// A Cranelift-level parameter or result type of an intrinsic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    I64,
+    F64,
+}
+
+macro_rules! intrinsics {
+    ($( $(#[$doc:meta])* $variant:ident = $func:ident ( $($param:ident),* ) $(-> $ret:ident)? ;)*) => {
+        /// One runtime function JIT code can call.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Intrinsic {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Intrinsic {
+            /// Every intrinsic, in table order.
+            pub const ALL: &'static [Intrinsic] = &[$(Intrinsic::$variant),*];
+
+            /// The symbol name registered with the JIT module.
+            pub fn name(self) -> &'static str {
+                match self { $(Intrinsic::$variant => stringify!($func),)* }
+            }
+
+            /// The Rust function's address.
+            pub fn address(self) -> *const u8 {
+                match self { $(Intrinsic::$variant => $func as *const u8,)* }
+            }
+
+            /// Parameter types (host calling convention).
+            pub fn params(self) -> &'static [Ty] {
+                match self { $(Intrinsic::$variant => &[$(Ty::$param),*],)* }
+            }
+
+            /// The result type, if any.
+            pub fn result(self) -> Option<Ty> {
+                match self { $(Intrinsic::$variant => intrinsics!(@ret $($ret)?),)* }
+            }
+        }
+    };
+    (@ret) => { None };
+    (@ret $ret:ident) => { Some(Ty::$ret) };
+}
+
+intrinsics! {
+    /// `(word)`: the last strong count of a heap word was just released
+    /// inline; frees the object.
+    Free = jit_free(I64);
+    /// `(ctx, f owned, args owned*, nargs, site, tail) -> value`: the
+    /// generic call through the interpreter's machinery.
+    Apply = jit_apply(I64, I64, I64, I64, I64, I64) -> I64;
+    /// `(ctx, builtin borrowed, args borrowed*, nargs, site) -> value`: a
+    /// primitive's slow path: the builtin itself.
+    Prim = jit_prim(I64, I64, I64, I64, I64) -> I64;
+    /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
+    Unbound = jit_unbound(I64, I64, I64) -> I64;
+    /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
+    SetGlobal = jit_set_global(I64, I64, I64, I64, I64) -> I64;
+    /// `(ctx, cell borrowed, name symbol id) -> value`: reads a `Cell`.
+    CellRef = jit_cell_ref(I64, I64, I64) -> I64;
+    /// `(cell borrowed, value owned)`: writes a `Cell`.
+    CellSet = jit_cell_set(I64, I64);
+    /// `(value owned) -> cell`.
+    MakeCell = jit_make_cell(I64) -> I64;
+    /// `(template, captured owned*, count) -> closure`.
+    MakeClosure = jit_make_closure(I64, I64, I64) -> I64;
+    /// `(items owned*, count) -> list`: packs a rest list.
+    List = jit_list(I64, I64) -> I64;
+    /// `(ctx, template, site)`: adds a backtrace frame to `ctx.pending`.
+    PushFrame = jit_push_frame(I64, I64, I64);
+    /// `(ctx, site) -> RAISED`: `stack overflow`.
+    StackOverflow = jit_stack_overflow(I64, I64) -> I64;
+    /// `(f64) -> value`: a float that is not self-taggable (boxed or zero).
+    Float = jit_float(F64) -> I64;
+}
+
+/// The span a site word denotes.
+fn site_span(site: u64) -> Span {
+    if site == 0 {
+        return Span::default();
+    }
+    // SAFETY: nonzero sites are pointers to leaked `Span`s made by the
+    // lowering (`Lower::site`), valid for the life of the process.
+    unsafe { *(site as *const Span) }
+}
+
+/// Stores `exc` as the pending exception and returns the sentinel.
+fn raise(ctx: &mut Ctx, exc: Exception) -> u64 {
+    ctx.pending = Some(exc);
+    Value::RAISED.raw()
+}
+
+fn finish(ctx: &mut Ctx, result: Result<Value, Exception>) -> u64 {
+    match result {
+        Ok(v) => v.into_raw(),
+        Err(e) => raise(ctx, e),
+    }
+}
+
+/// Runs `body`, turning a panic into a Lisp error instead of an abort.
+fn guarded(body: impl FnOnce() -> Result<Value, Exception>) -> Result<Value, Exception> {
+    catch_unwind(AssertUnwindSafe(body))
+        .unwrap_or_else(|_| Err(Exception::error("internal error in a runtime call", vec![])))
+}
+
+/// Takes ownership of `n` words at `ptr`.
+///
+/// # Safety
+/// `ptr` must point at `n` owned value words.
+unsafe fn take_words(ptr: u64, n: u64) -> impl Iterator<Item = Value> {
+    let ptr = ptr as *const u64;
+    (0..n as usize).map(move |i| Value::from_raw(*ptr.add(i)))
+}
+
+extern "C" fn jit_free(word: u64) {
+    // SAFETY: JIT code decremented the strong count of this live heap word
+    // from 1 to 0 and holds no other reference, so nobody else can observe
+    // the object. Restoring the count to 1 and dropping a `Value` runs the
+    // runtime's ordinary drop (including the iterative drop of lists).
+    unsafe {
+        let ptr = (word - lisp_runtime::value::HEAP_TAG) as *const Object;
+        Arc::increment_strong_count(ptr);
+        drop(Value::from_raw(word));
+    }
+}
+
+extern "C" fn jit_apply(ctx: *mut Ctx, f: u64, args: u64, nargs: u64, site: u64, tail: u64) -> u64 {
+    // SAFETY: JIT code passes its own context, an owned callee word and
+    // `nargs` owned argument words in a stack slot.
+    let (ctx, f, args) = unsafe { (&mut *ctx, Value::from_raw(f), take_words(args, nargs)) };
+    let args: Vec<Value> = args.collect();
+    let span = site_span(site);
+    let result = guarded(|| interp::call_at(ctx, &f, args, span, tail != 0));
+    finish(ctx, result)
+}
+
+extern "C" fn jit_prim(ctx: *mut Ctx, builtin: u64, args: u64, nargs: u64, site: u64) -> u64 {
+    // SAFETY: JIT code passes its context and borrowed words kept alive by
+    // its frame for the duration of the call.
+    let ctx = unsafe { &mut *ctx };
+    let builtin = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(builtin)) };
+    let args: Vec<Value> = (0..nargs as usize)
+        // SAFETY: as above; each word is cloned, the originals stay owned
+        // by the JIT frame.
+        .map(|i| unsafe { Value::clone_from_raw(*(args as *const u64).add(i)) })
+        .collect();
+    let Some(Object::Builtin(b)) = builtin.as_object() else {
+        return raise(ctx, Exception::error("primitive is not a builtin", vec![]));
+    };
+    let span = site_span(site);
+    let result = guarded(|| (b.func)(ctx, &args).map_err(|e| e.at(span)));
+    finish(ctx, result)
+}
+
+extern "C" fn jit_unbound(ctx: *mut Ctx, id: u64, site: u64) -> u64 {
+    // SAFETY: JIT code passes its own context.
+    let ctx = unsafe { &mut *ctx };
+    raise(ctx, interp::unbound(id as u32).at(site_span(site)))
+}
+
+extern "C" fn jit_set_global(ctx: *mut Ctx, id: u64, value: u64, site: u64, define: u64) -> u64 {
+    // SAFETY: JIT code passes its own context and an owned value word.
+    let (ctx, value) = unsafe { (&mut *ctx, Value::from_raw(value)) };
+    let id = id as u32;
+    if define == 0 && ctx.global(id).is_unbound() {
+        let name = lisp_runtime::globals::global_name(id);
+        let exc = Exception::error(format!("set!: unbound variable {name}"), vec![]);
+        return raise(ctx, exc.at(site_span(site)));
+    }
+    ctx.set_global(id, value);
+    Value::VOID.raw()
+}
+
+extern "C" fn jit_cell_ref(ctx: *mut Ctx, cell: u64, name: u64) -> u64 {
+    // SAFETY: JIT code passes its context and a borrowed word.
+    let (ctx, cell) = unsafe {
+        (
+            &mut *ctx,
+            std::mem::ManuallyDrop::new(Value::from_raw(cell)),
+        )
+    };
+    let v = match cell.as_object() {
+        Some(Object::Cell(m)) => m.lock().clone(),
+        _ => (*cell).clone(),
+    };
+    if v.is_unbound() {
+        let name = Symbol::from_id(name as u32);
+        let exc = Exception::error(
+            format!("variable {name} used before its definition"),
+            vec![],
+        );
+        return raise(ctx, exc);
+    }
+    v.into_raw()
+}
+
+extern "C" fn jit_cell_set(cell: u64, value: u64) {
+    // SAFETY: a borrowed cell word and an owned value word.
+    let (cell, value) = unsafe {
+        (
+            std::mem::ManuallyDrop::new(Value::from_raw(cell)),
+            Value::from_raw(value),
+        )
+    };
+    if let Some(Object::Cell(m)) = cell.as_object() {
+        *m.lock() = value;
+    }
+}
+
+extern "C" fn jit_make_cell(value: u64) -> u64 {
+    // SAFETY: an owned value word moves into the cell.
+    let value = unsafe { Value::from_raw(value) };
+    Value::object(Object::Cell(Mutex::new(value))).into_raw()
+}
+
+extern "C" fn jit_make_closure(template: u64, captured: u64, count: u64) -> u64 {
+    // SAFETY: `template` is the address of an `Arc<Template>` held by the
+    // enclosing lambda's IR (alive while its code runs); `captured` holds
+    // `count` owned words.
+    let template = unsafe { (*(template as *const Arc<Template>)).clone() };
+    let captured: Box<[Value]> = unsafe { take_words(captured, count) }.collect();
+    Value::object(Object::Closure(Closure { template, captured })).into_raw()
+}
+
+extern "C" fn jit_list(items: u64, count: u64) -> u64 {
+    // SAFETY: `count` owned words.
+    let items: Vec<Value> = unsafe { take_words(items, count) }.collect();
+    lisp_runtime::list::list_from(items).into_raw()
+}
+
+extern "C" fn jit_push_frame(ctx: *mut Ctx, template: u64, site: u64) {
+    // SAFETY: JIT code passes its context and the address of a template the
+    // JIT keeps alive (`Jit::keep`).
+    let (ctx, template) = unsafe { (&mut *ctx, &*(template as *const Template)) };
+    let name = match *template.name.lock() {
+        Some(name) => name.name().to_string(),
+        None => "anonymous procedure".to_string(),
+    };
+    if let Some(exc) = ctx.pending.as_mut() {
+        exc.push_frame(name, site_span(site));
+    }
+}
+
+extern "C" fn jit_stack_overflow(ctx: *mut Ctx, site: u64) -> u64 {
+    // SAFETY: JIT code passes its own context.
+    let ctx = unsafe { &mut *ctx };
+    raise(
+        ctx,
+        Exception::error("stack overflow", vec![]).at(site_span(site)),
+    )
+}
+
+extern "C" fn jit_float(f: f64) -> u64 {
+    Value::float(f).into_raw()
+}

@@ -1,0 +1,166 @@
+//! Where JIT code finds things in runtime memory: byte offsets of the
+//! fields it reads inline (an object's kind, a pair's car and cdr, a
+//! closure's template and captured values, a template's direct entry and
+//! arity, the thread's global table and stack limit, an Arc's strong count).
+//!
+//! Struct fields use `offset_of!`. What Rust does not promise a layout for
+//! (the fields inside `Vec`, `Box<[T]>` and `ArcInner`) is *probed* once on
+//! real values: the layout of a type is fixed within one compiled binary,
+//! so a probe is exact for the program that runs. Any probe that does not
+//! come out unambiguous disables the JIT (`Bail::UnsupportedLayout`)
+//! instead of guessing.
+
+use lisp_runtime::object::{Arity, Closure, Template};
+use lisp_runtime::value::HEAP_TAG;
+use lisp_runtime::{Ctx, Object, Value};
+use std::mem::offset_of;
+use std::sync::Arc;
+
+/// Offsets JIT code uses, all in bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    /// The `Object` discriminant byte (offset 0, `repr(u8)`) of a closure and a pair.
+    pub closure_kind: u8,
+    pub pair_kind: u8,
+    /// From an object's address: `Pair::car` and `Pair::cdr`.
+    pub car: i32,
+    pub cdr: i32,
+    /// From an object's address: the `Arc<Template>` pointer of a closure.
+    pub closure_template: i32,
+    /// From an object's address: the data pointer of `Closure::captured`.
+    pub closure_captured: i32,
+    /// From the pointer stored in an `Arc<Template>` to the `Template`.
+    pub arc_data: i32,
+    /// From a `Template`: `jit_direct` and `arity.required`.
+    pub template_direct: i32,
+    pub template_required: i32,
+    /// From a `Ctx`: the globals' data pointer and length, and `stack_limit`.
+    pub ctx_globals_ptr: i32,
+    pub ctx_globals_len: i32,
+    pub ctx_stack_limit: i32,
+    /// From an object's address: its Arc's strong count (negative).
+    pub strong_count: i32,
+}
+
+/// Probes the layout; `None` when something is not as the JIT expects.
+pub fn probe() -> Option<Layout> {
+    let pair = lisp_runtime::list::cons(Value::fixnum(1), Value::fixnum(2));
+    let pair_addr = object_address(&pair)?;
+    let Some(Object::Pair(p)) = pair.as_object() else {
+        return None;
+    };
+    let car = field_offset(pair_addr, &p.car)?;
+    let cdr = field_offset(pair_addr, &p.cdr)?;
+    let template = Arc::new(Template {
+        name: Default::default(),
+        arity: Arity::exactly(0),
+        doc: None,
+        span: Default::default(),
+        code: Arc::new(()),
+        heat: Default::default(),
+        jit_entry: Default::default(),
+        jit_failed: Default::default(),
+        jit_direct: Default::default(),
+    });
+    let closure = Value::object(Object::Closure(Closure {
+        template: template.clone(),
+        captured: vec![Value::fixnum(7), Value::fixnum(8)].into_boxed_slice(),
+    }));
+    let closure_addr = object_address(&closure)?;
+    let Some(Object::Closure(c)) = closure.as_object() else {
+        return None;
+    };
+    let closure_template = field_offset(closure_addr, &c.template)?;
+    // SAFETY: an `Arc<T>` field is one pointer-sized word; reading it as a
+    // usize only inspects the bits.
+    let stored = unsafe { *(std::ptr::addr_of!(c.template) as *const usize) };
+    let arc_data = (Arc::as_ptr(&template) as usize).checked_sub(stored)?;
+    let captured_field = field_offset(closure_addr, &c.captured)?;
+    let captured_ptr = c.captured.as_ptr() as usize;
+    let captured_word = find_word(std::ptr::addr_of!(c.captured).cast(), 2, captured_ptr)?;
+    let closure_captured = captured_field + 8 * captured_word as i32;
+
+    let mut globals = Vec::with_capacity(5);
+    globals.extend([Value::NIL, Value::NIL, Value::NIL]);
+    let globals_ptr = globals.as_ptr() as usize;
+    let vec_base: *const usize = std::ptr::addr_of!(globals).cast();
+    let ptr_word = find_word(vec_base, 3, globals_ptr)?;
+    let len_word = find_word(vec_base, 3, 3)?;
+    let ctx_globals = offset_of!(Ctx, globals) as i32;
+
+    let strong_count = probe_strong_count(&pair, pair_addr)?;
+    let layout = Layout {
+        closure_kind: kind_byte(closure_addr),
+        pair_kind: kind_byte(pair_addr),
+        car,
+        cdr,
+        closure_template,
+        closure_captured,
+        arc_data: i32::try_from(arc_data).ok()?,
+        template_direct: offset_of!(Template, jit_direct) as i32,
+        template_required: (offset_of!(Template, arity) + offset_of!(Arity, required)) as i32,
+        ctx_globals_ptr: ctx_globals + 8 * ptr_word as i32,
+        ctx_globals_len: ctx_globals + 8 * len_word as i32,
+        ctx_stack_limit: offset_of!(Ctx, stack_limit) as i32,
+        strong_count,
+    };
+    (layout.closure_kind != layout.pair_kind).then_some(layout)
+}
+
+/// The address of the `Object` a heap value points to.
+fn object_address(v: &Value) -> Option<usize> {
+    v.is_heap().then(|| (v.raw() - HEAP_TAG) as usize)
+}
+
+fn field_offset<T>(base: usize, field: &T) -> Option<i32> {
+    let at = field as *const T as usize;
+    i32::try_from(at.checked_sub(base)?).ok()
+}
+
+/// The index of the only word among `count` at `base` equal to `wanted`.
+fn find_word(base: *const usize, count: usize, wanted: usize) -> Option<usize> {
+    // SAFETY: callers pass the address of a live value at least `count`
+    // words long; we only read the words.
+    let words: Vec<usize> = (0..count).map(|i| unsafe { *base.add(i) }).collect();
+    let mut hits = words.iter().enumerate().filter(|(_, &w)| w == wanted);
+    let (index, _) = hits.next()?;
+    hits.next().is_none().then_some(index)
+}
+
+fn kind_byte(object_addr: usize) -> u8 {
+    // SAFETY: `Object` is `repr(u8)`, so its first byte is the discriminant
+    // and the object is live for the duration of the probe.
+    unsafe { *(object_addr as *const u8) }
+}
+
+/// Finds the strong count as the word before the object whose value
+/// follows clones and drops of the value.
+fn probe_strong_count(v: &Value, object_addr: usize) -> Option<i32> {
+    let read = |offset: isize| {
+        // SAFETY: ArcInner puts two counter words before the payload; the
+        // probe reads only those words of a live allocation.
+        unsafe { *((object_addr as isize + offset) as *const usize) }
+    };
+    for offset in [-16isize, -8] {
+        let before = read(offset);
+        let extra = v.clone();
+        let after = read(offset);
+        drop(extra);
+        if after == before + 1 && read(offset) == before {
+            return Some(offset as i32);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_probe_succeeds_on_this_build() {
+        let layout = probe().expect("layout probe");
+        assert_ne!(layout.car, layout.cdr);
+        assert!(layout.strong_count < 0);
+    }
+}

@@ -1,0 +1,641 @@
+//! Lowering of one `LambdaInfo` body to Cranelift IR: the translator's
+//! state, value ownership, exits, and the non-call node families
+//! (constants, variables, cells, globals, `if`, sequencing, binding,
+//! closure creation). Calls live in `lower_calls`, primitives in
+//! `lower_prims`.
+//!
+//! Input: a `LambdaInfo`. Output: the body of the lambda's direct
+//! (tail-convention) function, or a `Bail` reason.
+//!
+//! Ownership: every lowered expression yields an *owned* word (a heap word
+//! carries one strong count), except `operand`, which may hand out a word
+//! *borrowed* from a frame slot, the closure or a constant. Frame slots own
+//! their values; every exit drops them, and the `keep` word, once. Owned
+//! temporaries that are live while something can raise are listed in
+//! `temps`, so the raise path drops exactly them.
+
+use super::intrinsics::Intrinsic;
+use super::layout::Layout;
+use super::module::CodeModule;
+use super::Bail;
+use crate::ir::{CaptureFrom, Expr, LambdaInfo};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    types, AtomicRmwOp, Block, BlockArg, FuncRef, InstBuilder, MemFlagsData, StackSlotData,
+    StackSlotKind, Value as Clif,
+};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_module::Module;
+use lisp_runtime::object::Template;
+use lisp_runtime::value::{HEAP_TAG, TAG3_MASK};
+use lisp_runtime::{Span, Value};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// The lowering state of one function.
+pub struct Lower<'a, 'f> {
+    pub b: &'a mut FunctionBuilder<'f>,
+    pub code: &'a mut CodeModule,
+    pub layout: Layout,
+    pub info: &'a LambdaInfo,
+    pub template: &'a Arc<Template>,
+    refs: HashMap<Intrinsic, FuncRef>,
+    pub ctx: Clif,
+    pub closure: Clif,
+    pub frame_template: Clif,
+    pub frame_site: Clif,
+    pub keep: Variable,
+    pub slots: Vec<Variable>,
+    /// The loop header self tail calls jump to (parameters: the arguments).
+    pub header: Block,
+    /// Normal exit (parameter: the owned result).
+    pub exit: Block,
+    /// Exit with an exception pending.
+    pub raise_exit: Block,
+    /// Owned temporaries to drop if something raises now.
+    pub temps: Vec<Clif>,
+    /// Values known not to be heap words (no refcounting needed).
+    pub immediates: HashSet<Clif>,
+}
+
+/// Emits an inline strong-count increment of `v` when it is a heap word.
+pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
+    let tag = b.ins().band_imm_s(v, TAG3_MASK as i64);
+    let heap = b.ins().icmp_imm_s(IntCC::Equal, tag, HEAP_TAG as i64);
+    let inc = b.create_block();
+    let done = b.create_block();
+    b.ins().brif(heap, inc, &[], done, &[]);
+    b.switch_to_block(inc);
+    let addr = b
+        .ins()
+        .iadd_imm_s(v, layout.strong_count as i64 - HEAP_TAG as i64);
+    let one = b.ins().iconst(types::I64, 1);
+    b.ins().atomic_rmw(
+        types::I64,
+        MemFlagsData::trusted(),
+        AtomicRmwOp::Add,
+        addr,
+        one,
+    );
+    b.ins().jump(done, &[]);
+    b.switch_to_block(done);
+}
+
+/// Shorthand for a block argument list.
+pub fn args(values: &[Clif]) -> Vec<BlockArg> {
+    values.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+impl<'a, 'f> Lower<'a, 'f> {
+    /// Sets up the entry block, stack check and loop header, and lowers
+    /// the body in tail position.
+    pub fn function(
+        b: &'a mut FunctionBuilder<'f>,
+        code: &'a mut CodeModule,
+        layout: Layout,
+        info: &'a LambdaInfo,
+        template: &'a Arc<Template>,
+    ) -> Result<(), Bail> {
+        let nparams = info.required as usize + info.rest as usize;
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let keep = b.declare_var(types::I64);
+        let slots = (0..info.frame_size.max(nparams as u32))
+            .map(|_| b.declare_var(types::I64))
+            .collect();
+        let header = b.create_block();
+        let exit = b.create_block();
+        let raise_exit = b.create_block();
+        let mut l = Lower {
+            b,
+            code,
+            layout,
+            info,
+            template,
+            refs: HashMap::new(),
+            ctx: params[0],
+            closure: params[1],
+            frame_template: params[3],
+            frame_site: params[4],
+            keep,
+            slots,
+            header,
+            exit,
+            raise_exit,
+            temps: Vec::new(),
+            immediates: HashSet::new(),
+        };
+        l.b.def_var(keep, params[2]);
+        let unbound = l.iconst(Value::UNBOUND.raw());
+        for i in 0..l.slots.len() {
+            l.b.def_var(l.slots[i], unbound);
+        }
+        l.stack_check(&params[5..]);
+        for _ in 0..nparams {
+            l.b.append_block_param(header, types::I64);
+        }
+        l.b.ins().jump(header, &args(&params[5..]));
+        l.b.switch_to_block(header);
+        let incoming = l.b.block_params(header).to_vec();
+        for (i, &v) in incoming.iter().enumerate() {
+            let boxed = info.boxed_params.contains(&(i as u32));
+            let v = if boxed {
+                l.call(Intrinsic::MakeCell, &[v])
+            } else {
+                v
+            };
+            l.b.def_var(l.slots[i], v);
+        }
+        l.tail(&info.body)?;
+        l.emit_exits();
+        Ok(())
+    }
+
+    /// Raises `stack overflow` when the native stack is past `ctx.stack_limit`.
+    fn stack_check(&mut self, incoming: &[Clif]) {
+        let sp = self.b.ins().get_stack_pointer(types::I64);
+        let limit = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_stack_limit,
+        );
+        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let overflow = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.set_cold_block(overflow);
+        self.b.ins().brif(low, overflow, &[], ok, &[]);
+        self.b.switch_to_block(overflow);
+        for &v in incoming {
+            self.drop_value(v);
+        }
+        let keep = self.b.use_var(self.keep);
+        self.drop_value(keep);
+        let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, self.frame_site]);
+        self.b.ins().return_(&[raised]);
+        self.b.switch_to_block(ok);
+    }
+
+    /// Emits the normal and the raising exit blocks.
+    fn emit_exits(&mut self) {
+        self.b.append_block_param(self.exit, types::I64);
+        self.b.switch_to_block(self.exit);
+        let result = self.b.block_params(self.exit)[0];
+        self.drop_frame();
+        self.b.ins().return_(&[result]);
+
+        self.b.switch_to_block(self.raise_exit);
+        self.b.set_cold_block(self.raise_exit);
+        self.drop_frame();
+        let push = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(self.frame_site, push, &[], done, &[]);
+        self.b.switch_to_block(push);
+        let owner = self.frame_owner();
+        self.call(Intrinsic::PushFrame, &[self.ctx, owner, self.frame_site]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        let raised = self.iconst(Value::RAISED.raw());
+        self.b.ins().return_(&[raised]);
+    }
+
+    /// Drops every frame slot and the keep word.
+    pub fn drop_frame(&mut self) {
+        for i in 0..self.slots.len() {
+            let v = self.b.use_var(self.slots[i]);
+            self.drop_value(v);
+        }
+        let keep = self.b.use_var(self.keep);
+        self.drop_value(keep);
+    }
+
+    /// The template whose name a backtrace frame for this activation shows:
+    /// the procedure that was called non-tail (`frame_template`), or this
+    /// lambda when it was called directly.
+    pub fn frame_owner(&mut self) -> Clif {
+        let own = self.iconst(Arc::as_ptr(self.template) as u64);
+        let zero = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, self.frame_template, 0);
+        self.b.ins().select(zero, own, self.frame_template)
+    }
+
+    // ----- small emitters -----
+
+    pub fn iconst(&mut self, word: u64) -> Clif {
+        let v = self.b.ins().iconst(types::I64, word as i64);
+        if word & TAG3_MASK != HEAP_TAG {
+            self.immediates.insert(v);
+        }
+        v
+    }
+
+    /// A boolean value word from an `i8` condition.
+    pub fn bool_word(&mut self, cond: Clif) -> Clif {
+        let t = self.iconst(Value::TRUE.raw());
+        let f = self.iconst(Value::FALSE.raw());
+        let v = self.b.ins().select(cond, t, f);
+        self.immediates.insert(v);
+        v
+    }
+
+    /// The word of a call site's span (a leaked `Span`), 0 when unknown.
+    pub fn site(&mut self, span: Span) -> Clif {
+        if span.is_unknown() {
+            return self.iconst(0);
+        }
+        let leaked: &'static Span = Box::leak(Box::new(span));
+        self.iconst(leaked as *const Span as u64)
+    }
+
+    /// Calls an intrinsic; returns its result (or a dummy when it has none).
+    pub fn call(&mut self, i: Intrinsic, operands: &[Clif]) -> Clif {
+        let func = match self.refs.get(&i) {
+            Some(&f) => f,
+            None => {
+                let id = self.code.intrinsics[&i];
+                let f = self.code.module.declare_func_in_func(id, self.b.func);
+                self.refs.insert(i, f);
+                f
+            }
+        };
+        let inst = self.b.ins().call(func, operands);
+        match self.b.inst_results(inst).first() {
+            Some(&v) => v,
+            None => self.ctx,
+        }
+    }
+
+    /// A stack slot holding `words`; returns its address.
+    pub fn spill(&mut self, words: &[Clif]) -> Clif {
+        let size = (words.len().max(1) * 8) as u32;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size,
+            3,
+        ));
+        for (i, &w) in words.iter().enumerate() {
+            self.b
+                .ins()
+                .stack_store(types::I64, w, slot, (i * 8) as i32);
+        }
+        self.b.ins().stack_addr(types::I64, slot, 0)
+    }
+
+    /// `1` when `v` is a heap word.
+    pub fn is_heap(&mut self, v: Clif) -> Clif {
+        let tag = self.b.ins().band_imm_s(v, TAG3_MASK as i64);
+        self.b.ins().icmp_imm_s(IntCC::Equal, tag, HEAP_TAG as i64)
+    }
+
+    /// Adds one strong count to `v` if it is a heap word.
+    pub fn clone_value(&mut self, v: Clif) -> Clif {
+        if !self.immediates.contains(&v) {
+            emit_clone(self.b, &self.layout, v);
+        }
+        v
+    }
+
+    /// Releases the strong count an owned `v` holds, if it is a heap word.
+    pub fn drop_value(&mut self, v: Clif) {
+        if self.immediates.contains(&v) {
+            return;
+        }
+        let heap = self.is_heap(v);
+        let dec = self.b.create_block();
+        let free = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(free);
+        self.b.ins().brif(heap, dec, &[], done, &[]);
+        self.b.switch_to_block(dec);
+        let addr = self
+            .b
+            .ins()
+            .iadd_imm_s(v, self.layout.strong_count as i64 - HEAP_TAG as i64);
+        let one = self.b.ins().iconst(types::I64, 1);
+        let old = self.b.ins().atomic_rmw(
+            types::I64,
+            MemFlagsData::trusted(),
+            AtomicRmwOp::Sub,
+            addr,
+            one,
+        );
+        let last = self.b.ins().icmp_imm_s(IntCC::Equal, old, 1);
+        self.b.ins().brif(last, free, &[], done, &[]);
+        self.b.switch_to_block(free);
+        self.call(Intrinsic::Free, &[v]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+
+    /// Branches to the raise path (dropping the live temporaries) when
+    /// `v` is the `RAISED` sentinel.
+    pub fn check(&mut self, v: Clif) {
+        let raised = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, v, Value::RAISED.raw() as i64);
+        self.branch_to_raise(raised);
+    }
+
+    /// Goes to the raise path when `cond` holds.
+    pub fn branch_to_raise(&mut self, cond: Clif) {
+        let cold = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(cold);
+        self.b.ins().brif(cond, cold, &[], cont, &[]);
+        self.b.switch_to_block(cold);
+        self.raise_now();
+        self.b.switch_to_block(cont);
+    }
+
+    /// Terminates the current block: drops the temporaries and raises.
+    pub fn raise_now(&mut self) {
+        for t in self.temps.clone() {
+            self.drop_value(t);
+        }
+        self.b.ins().jump(self.raise_exit, &[]);
+    }
+
+    // ----- variables -----
+
+    fn slot(&self, slot: u32) -> Result<Variable, Bail> {
+        self.slots.get(slot as usize).copied().ok_or(Bail::BadSlot)
+    }
+
+    /// `captured[i]` of the running closure (borrowed).
+    pub fn captured(&mut self, i: u32) -> Clif {
+        let obj = self.b.ins().iadd_imm_s(self.closure, -(HEAP_TAG as i64));
+        let data = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            obj,
+            self.layout.closure_captured,
+        );
+        self.b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), data, (i * 8) as i32)
+    }
+
+    /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.
+    pub fn global_word(&mut self, id: u32) -> Clif {
+        let len = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_globals_len,
+        );
+        let inside = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, len, id as i64);
+        let load = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I64);
+        let unbound = self.iconst(Value::UNBOUND.raw());
+        self.b
+            .ins()
+            .brif(inside, load, &[], done, &[BlockArg::Value(unbound)]);
+        self.b.switch_to_block(load);
+        let data = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_globals_ptr,
+        );
+        let word = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            data,
+            (id as i64 * 8) as i32,
+        );
+        self.b.ins().jump(done, &[BlockArg::Value(word)]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// Reads global `id`, raising `unbound variable` at `span` (borrowed).
+    pub fn global_checked(&mut self, id: u32, span: Span) -> Clif {
+        let word = self.global_word(id);
+        let unbound = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, word, Value::UNBOUND.raw() as i64);
+        let cold = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(cold);
+        self.b.ins().brif(unbound, cold, &[], cont, &[]);
+        self.b.switch_to_block(cold);
+        let id_word = self.iconst(id as u64);
+        let site = self.site(span);
+        self.call(Intrinsic::Unbound, &[self.ctx, id_word, site]);
+        self.raise_now();
+        self.b.switch_to_block(cont);
+        word
+    }
+
+    // ----- expressions -----
+
+    /// Lowers `e` in tail position; always terminates the current block.
+    pub fn tail(&mut self, e: &Expr) -> Result<(), Bail> {
+        match e {
+            Expr::If(test, then, otherwise) => {
+                let (then_block, else_block) = self.test(test)?;
+                self.b.switch_to_block(then_block);
+                self.tail(then)?;
+                self.b.switch_to_block(else_block);
+                self.tail(otherwise)
+            }
+            Expr::Seq(items) => {
+                let Some((last, init)) = items.split_last() else {
+                    let v = self.iconst(Value::VOID.raw());
+                    self.b.ins().jump(self.exit, &[BlockArg::Value(v)]);
+                    return Ok(());
+                };
+                for item in init {
+                    self.effect(item)?;
+                }
+                self.tail(last)
+            }
+            Expr::Call(call) if call.tail => self.tail_call(call),
+            _ => {
+                let v = self.expr(e)?;
+                self.b.ins().jump(self.exit, &[BlockArg::Value(v)]);
+                Ok(())
+            }
+        }
+    }
+
+    /// Evaluates a test; returns the (then, else) blocks it branches to.
+    fn test(&mut self, test: &Expr) -> Result<(Block, Block), Bail> {
+        let (v, owned) = self.operand(test)?;
+        let truth = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, v, Value::FALSE.raw() as i64);
+        if owned {
+            self.drop_value(v);
+        }
+        let then_block = self.b.create_block();
+        let else_block = self.b.create_block();
+        self.b.ins().brif(truth, then_block, &[], else_block, &[]);
+        Ok((then_block, else_block))
+    }
+
+    /// Lowers `e` for its effect only.
+    pub fn effect(&mut self, e: &Expr) -> Result<(), Bail> {
+        let v = self.expr(e)?;
+        self.drop_value(v);
+        Ok(())
+    }
+
+    /// Lowers `e` to a word that may be borrowed; the flag says whether it
+    /// is owned (and must be dropped or handed on).
+    pub fn operand(&mut self, e: &Expr) -> Result<(Clif, bool), Bail> {
+        Ok(match e {
+            Expr::Local(slot) => (self.b.use_var(self.slot(*slot)?), false),
+            Expr::Captured(i) => (self.captured(*i), false),
+            Expr::SelfRef => (self.closure, false),
+            Expr::Const(v) => (self.iconst(v.raw()), false),
+            _ => (self.expr(e)?, true),
+        })
+    }
+
+    /// Makes an operand owned.
+    pub fn own(&mut self, (v, owned): (Clif, bool)) -> Clif {
+        if owned {
+            v
+        } else {
+            self.clone_value(v)
+        }
+    }
+
+    /// Lowers `e` to an owned word.
+    pub fn expr(&mut self, e: &Expr) -> Result<Clif, Bail> {
+        match e {
+            Expr::Const(_) | Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef => {
+                let operand = self.operand(e)?;
+                Ok(self.own(operand))
+            }
+            Expr::LocalCell(slot, name) => {
+                let cell = self.b.use_var(self.slot(*slot)?);
+                Ok(self.cell_ref(cell, name.id()))
+            }
+            Expr::CapturedCell(i, name) => {
+                let cell = self.captured(*i);
+                Ok(self.cell_ref(cell, name.id()))
+            }
+            Expr::Global(id, span) => {
+                let word = self.global_checked(*id, *span);
+                Ok(self.clone_value(word))
+            }
+            Expr::SetLocalCell(slot, value) => {
+                let v = self.expr(value)?;
+                let cell = self.b.use_var(self.slot(*slot)?);
+                self.call(Intrinsic::CellSet, &[cell, v]);
+                Ok(self.iconst(Value::VOID.raw()))
+            }
+            Expr::SetCapturedCell(i, value) => {
+                let v = self.expr(value)?;
+                let cell = self.captured(*i);
+                self.call(Intrinsic::CellSet, &[cell, v]);
+                Ok(self.iconst(Value::VOID.raw()))
+            }
+            Expr::SetGlobal(id, value, span) => self.set_global(*id, value, *span, false),
+            Expr::DefineGlobal(id, value) => self.set_global(*id, value, Span::default(), true),
+            Expr::Bind { slot, cell, init } => {
+                let mut v = self.expr(init)?;
+                if *cell {
+                    v = self.call(Intrinsic::MakeCell, &[v]);
+                }
+                self.rebind(*slot, v)?;
+                Ok(self.iconst(Value::VOID.raw()))
+            }
+            Expr::MakeCell(slot) => {
+                let unbound = self.iconst(Value::UNBOUND.raw());
+                let cell = self.call(Intrinsic::MakeCell, &[unbound]);
+                self.rebind(*slot, cell)?;
+                Ok(self.iconst(Value::VOID.raw()))
+            }
+            Expr::If(test, then, otherwise) => {
+                let (then_block, else_block) = self.test(test)?;
+                let merge = self.b.create_block();
+                self.b.append_block_param(merge, types::I64);
+                self.b.switch_to_block(then_block);
+                let v = self.expr(then)?;
+                self.b.ins().jump(merge, &[BlockArg::Value(v)]);
+                self.b.switch_to_block(else_block);
+                let v = self.expr(otherwise)?;
+                self.b.ins().jump(merge, &[BlockArg::Value(v)]);
+                self.b.switch_to_block(merge);
+                Ok(self.b.block_params(merge)[0])
+            }
+            Expr::Seq(items) => {
+                let Some((last, init)) = items.split_last() else {
+                    return Ok(self.iconst(Value::VOID.raw()));
+                };
+                for item in init {
+                    self.effect(item)?;
+                }
+                self.expr(last)
+            }
+            Expr::Lambda(template) => self.make_closure(template),
+            Expr::Call(call) => self.call_expr(call),
+            Expr::Prim(p) => self.prim(p),
+        }
+    }
+
+    /// Stores an owned word in a frame slot, dropping the previous value.
+    fn rebind(&mut self, slot: u32, v: Clif) -> Result<(), Bail> {
+        let var = self.slot(slot)?;
+        let old = self.b.use_var(var);
+        self.drop_value(old);
+        self.b.def_var(var, v);
+        Ok(())
+    }
+
+    fn cell_ref(&mut self, cell: Clif, name: u32) -> Clif {
+        let name = self.iconst(name as u64);
+        let v = self.call(Intrinsic::CellRef, &[self.ctx, cell, name]);
+        self.check(v);
+        v
+    }
+
+    fn set_global(
+        &mut self,
+        id: u32,
+        value: &Expr,
+        span: Span,
+        define: bool,
+    ) -> Result<Clif, Bail> {
+        let v = self.expr(value)?;
+        let id = self.iconst(id as u64);
+        let site = self.site(span);
+        let define = self.iconst(define as u64);
+        let r = self.call(Intrinsic::SetGlobal, &[self.ctx, id, v, site, define]);
+        self.check(r);
+        self.immediates.insert(r);
+        Ok(r)
+    }
+
+    /// Builds a closure of `template`, copying its captured values.
+    fn make_closure(&mut self, template: &Arc<Template>) -> Result<Clif, Bail> {
+        let info = super::lambda_info_of(template).ok_or(Bail::ForeignTemplate)?;
+        let mut words = Vec::with_capacity(info.captures.len());
+        for from in &info.captures {
+            let borrowed = match *from {
+                CaptureFrom::Local(slot) => self.b.use_var(self.slot(slot)?),
+                CaptureFrom::Captured(i) => self.captured(i),
+                CaptureFrom::SelfRef => self.closure,
+            };
+            words.push(self.clone_value(borrowed));
+        }
+        let addr = self.spill(&words);
+        let template_word = self.iconst(template as *const Arc<Template> as u64);
+        let count = self.iconst(words.len() as u64);
+        Ok(self.call(Intrinsic::MakeClosure, &[template_word, addr, count]))
+    }
+}

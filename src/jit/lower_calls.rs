@@ -1,0 +1,358 @@
+//! Lowering of calls: non-tail calls, self tail calls as loops, proper tail
+//! calls between compiled lambdas (`return_call_indirect` in the tail
+//! convention), and the generic path through the interpreter's `call_at`
+//! for everything else (builtins, interpreted closures, rest lists, arity
+//! errors).
+//!
+//! A call first tests, inline, whether the callee is a closure whose
+//! template has a direct entry taking exactly this many arguments; if so it
+//! calls that entry, otherwise it calls `Intrinsic::Apply`.
+//!
+//! The closure word is *borrowed* by a direct callee: the caller keeps it
+//! alive. A callee that reads its closure (captures, self references) has
+//! bit 0 of its `jit_direct` word set, and a caller that only borrowed the
+//! closure from a global (which the callee could reassign) then holds an
+//! extra count for the call. A tail call hands an owned closure word over
+//! as the callee's `keep`, since the caller's frame disappears.
+
+use super::lower::{args, Lower};
+use super::module::direct_signature;
+use super::Bail;
+use crate::ir::{Call, Expr};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
+use lisp_runtime::value::HEAP_TAG;
+use lisp_runtime::Value;
+
+/// Where a callee word came from, which decides who keeps it alive.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Owned by this call (a temporary).
+    Owned,
+    /// Borrowed from a frame slot, the closure or a constant: alive for
+    /// the whole call.
+    Stable,
+    /// Borrowed from the global table: alive unless the callee reassigns it.
+    Global,
+}
+
+/// Bit 0 of a `jit_direct` word: the callee reads its closure.
+pub const NEEDS_CLOSURE: u64 = 1;
+
+impl Lower<'_, '_> {
+    /// The callee word and its source. A global callee whose arguments
+    /// cannot run arbitrary code is read again after them, borrowed.
+    fn callee(&mut self, call: &Call) -> Result<(Clif, Source, Vec<Clif>), Bail> {
+        let (f, source) = match &call.func {
+            Expr::Global(id, span) if call.args.iter().all(simple) => {
+                self.global_checked(*id, *span);
+                let args = self.arguments(&call.args)?;
+                let f = self.global_checked(*id, *span);
+                return Ok((f, Source::Global, args));
+            }
+            Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef | Expr::Const(_) => {
+                (self.operand(&call.func)?.0, Source::Stable)
+            }
+            _ => {
+                let f = self.expr(&call.func)?;
+                self.temps.push(f);
+                (f, Source::Owned)
+            }
+        };
+        let args = self.arguments(&call.args)?;
+        Ok((f, source, args))
+    }
+
+    /// Evaluates the arguments to owned words, listed as temporaries.
+    fn arguments(&mut self, exprs: &[Expr]) -> Result<Vec<Clif>, Bail> {
+        let mut words = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            let operand = self.operand(e)?;
+            let v = self.own(operand);
+            self.temps.push(v);
+            words.push(v);
+        }
+        Ok(words)
+    }
+
+    /// Forgets the temporaries a call consumed.
+    fn consumed(&mut self, f: Clif, source: Source, args: &[Clif]) {
+        let n = args.len() + (source == Source::Owned) as usize;
+        self.temps.truncate(self.temps.len() - n);
+        let _ = f;
+    }
+
+    /// Branches to `direct(code word)` when `f` is a closure with a direct
+    /// entry for `n` arguments, else to `slow`.
+    fn dispatch(&mut self, f: Clif, n: usize, direct: Block, slow: Block) {
+        self.b.append_block_param(direct, types::I64);
+        let heap = self.is_heap(f);
+        let check_kind = self.b.create_block();
+        let check_code = self.b.create_block();
+        self.b.ins().brif(heap, check_kind, &[], slow, &[]);
+        self.b.switch_to_block(check_kind);
+        let kind = self
+            .b
+            .ins()
+            .uload8(types::I32, MemFlagsData::trusted(), f, -(HEAP_TAG as i32));
+        let is_closure =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, kind, self.layout.closure_kind as i64);
+        self.b.ins().brif(is_closure, check_code, &[], slow, &[]);
+        self.b.switch_to_block(check_code);
+        let template = self.closure_template(f);
+        let code = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            template,
+            self.layout.template_direct,
+        );
+        let required = self.b.ins().uload16(
+            types::I32,
+            MemFlagsData::trusted(),
+            template,
+            self.layout.template_required,
+        );
+        let arity_ok = self.b.ins().icmp_imm_s(IntCC::Equal, required, n as i64);
+        let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
+        let ok = self.b.ins().band(arity_ok, compiled);
+        self.b
+            .ins()
+            .brif(ok, direct, &[BlockArg::Value(code)], slow, &[]);
+    }
+
+    /// The `Template` address of closure word `f`.
+    fn closure_template(&mut self, f: Clif) -> Clif {
+        let arc = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            f,
+            self.layout.closure_template - HEAP_TAG as i32,
+        );
+        self.b.ins().iadd_imm_s(arc, self.layout.arc_data as i64)
+    }
+
+    /// A call whose value is used.
+    pub fn call_expr(&mut self, call: &Call) -> Result<Clif, Bail> {
+        let (f, source, argv) = self.callee(call)?;
+        let n = argv.len();
+        let site = self.site(call.span);
+        let direct = self.b.create_block();
+        let slow = self.b.create_block();
+        let merge = self.b.create_block();
+        self.b.append_block_param(merge, types::I64);
+        self.dispatch(f, n, direct, slow);
+
+        self.b.switch_to_block(direct);
+        let word = self.b.block_params(direct)[0];
+        let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
+        let held = if source == Source::Global {
+            let needs = self.b.ins().band_imm_s(word, NEEDS_CLOSURE as i64);
+            let none = self.iconst(0);
+            let held = self.b.ins().select(needs, f, none);
+            Some(self.clone_value(held))
+        } else {
+            None
+        };
+        let zero = self.iconst(0);
+        let mut operands = vec![self.ctx, f, zero, zero, site];
+        operands.extend(&argv);
+        let sig = self.b.import_signature(direct_signature(n));
+        let inst = self.b.ins().call_indirect(sig, code, &operands);
+        let r = self.b.inst_results(inst)[0];
+        if let Some(held) = held {
+            self.drop_value(held);
+        }
+        if source == Source::Owned {
+            self.drop_value(f);
+        }
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.b.switch_to_block(slow);
+        let r = self.generic_call(f, source, &argv, site, false);
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.b.switch_to_block(merge);
+        self.consumed(f, source, &argv);
+        let r = self.b.block_params(merge)[0];
+        self.check(r);
+        Ok(r)
+    }
+
+    /// `Intrinsic::Apply`: consumes `f` (cloned first unless owned) and
+    /// the arguments.
+    fn generic_call(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: &[Clif],
+        site: Clif,
+        tail: bool,
+    ) -> Clif {
+        let f = if source == Source::Owned {
+            f
+        } else {
+            self.clone_value(f)
+        };
+        let addr = self.spill(argv);
+        let n = self.iconst(argv.len() as u64);
+        let tail = self.iconst(tail as u64);
+        self.call(
+            super::intrinsics::Intrinsic::Apply,
+            &[self.ctx, f, addr, n, site, tail],
+        )
+    }
+
+    /// A call in tail position: a loop for self calls, `return_call` to
+    /// compiled callees, the generic path otherwise. Terminates the block.
+    pub fn tail_call(&mut self, call: &Call) -> Result<(), Bail> {
+        if let Expr::Global(id, _) = call.func {
+            // The interpreter runs `(apply f args)` in tail position as a
+            // tail call of f with a run-time argument count, which the
+            // fixed-signature direct convention cannot express.
+            if lisp_runtime::globals::global_name(id).name().as_ref() == "apply" {
+                return Err(Bail::TailApply);
+            }
+        }
+        let (f, source, argv) = self.callee(call)?;
+        let n = argv.len();
+        let site = self.site(call.span);
+        if let Some(params) = self.self_call_params(n) {
+            let is_self = self.is_self(f);
+            let self_block = self.b.create_block();
+            let other = self.b.create_block();
+            self.b.ins().brif(is_self, self_block, &[], other, &[]);
+            self.b.switch_to_block(self_block);
+            let incoming = self.loop_arguments(&argv, params);
+            if source == Source::Owned {
+                self.drop_value(f);
+            }
+            self.restart_frame();
+            self.b.ins().jump(self.header, &args(&incoming));
+            self.b.switch_to_block(other);
+        }
+        let direct = self.b.create_block();
+        let slow = self.b.create_block();
+        self.dispatch(f, n, direct, slow);
+
+        self.b.switch_to_block(direct);
+        let word = self.b.block_params(direct)[0];
+        let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
+        let owned = if source == Source::Owned {
+            f
+        } else {
+            self.clone_value(f)
+        };
+        let owner = self.frame_owner();
+        self.drop_frame();
+        let mut operands = vec![self.ctx, owned, owned, owner, self.frame_site];
+        operands.extend(&argv);
+        let sig = self.b.import_signature(direct_signature(n));
+        self.b.ins().return_call_indirect(sig, code, &operands);
+
+        self.b.switch_to_block(slow);
+        let r = self.generic_call(f, source, &argv, site, true);
+        self.consumed(f, source, &argv);
+        self.check(r);
+        self.b.ins().jump(self.exit, &[BlockArg::Value(r)]);
+        Ok(())
+    }
+
+    /// How many loop-header arguments a self call with `n` arguments
+    /// passes, or `None` when such a call is an arity error (left to the
+    /// generic path, which raises it).
+    fn self_call_params(&self, n: usize) -> Option<usize> {
+        let required = self.info.required as usize;
+        match self.info.rest {
+            false if n == required => Some(n),
+            true if n >= required => Some(required + 1),
+            _ => None,
+        }
+    }
+
+    /// Whether `f` runs this very code on an equivalent closure: the same
+    /// word, or (for lambdas that never read their closure) any closure of
+    /// the same template.
+    fn is_self(&mut self, f: Clif) -> Clif {
+        if super::uses_closure(self.info) {
+            return self.b.ins().icmp(IntCC::Equal, f, self.closure);
+        }
+        let result = self.b.create_block();
+        self.b.append_block_param(result, types::I8);
+        let check_kind = self.b.create_block();
+        let check_template = self.b.create_block();
+        let no = self.b.ins().iconst(types::I8, 0);
+        let heap = self.is_heap(f);
+        self.b
+            .ins()
+            .brif(heap, check_kind, &[], result, &[BlockArg::Value(no)]);
+        self.b.switch_to_block(check_kind);
+        let kind = self
+            .b
+            .ins()
+            .uload8(types::I32, MemFlagsData::trusted(), f, -(HEAP_TAG as i32));
+        let is_closure =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, kind, self.layout.closure_kind as i64);
+        self.b.ins().brif(
+            is_closure,
+            check_template,
+            &[],
+            result,
+            &[BlockArg::Value(no)],
+        );
+        self.b.switch_to_block(check_template);
+        let template = self.closure_template(f);
+        let own = std::sync::Arc::as_ptr(self.template) as i64;
+        let same = self.b.ins().icmp_imm_s(IntCC::Equal, template, own);
+        self.b.ins().jump(result, &[BlockArg::Value(same)]);
+        self.b.switch_to_block(result);
+        self.b.block_params(result)[0]
+    }
+
+    /// The loop-header arguments of a self call: the required ones, then
+    /// the rest list when the lambda has one.
+    fn loop_arguments(&mut self, argv: &[Clif], params: usize) -> Vec<Clif> {
+        if !self.info.rest {
+            return argv.to_vec();
+        }
+        let required = params - 1;
+        let extra = &argv[required..];
+        let addr = self.spill(extra);
+        let count = self.iconst(extra.len() as u64);
+        let list = self.call(super::intrinsics::Intrinsic::List, &[addr, count]);
+        let mut incoming = argv[..required].to_vec();
+        incoming.push(list);
+        incoming
+    }
+
+    /// Drops every slot and resets them to `UNBOUND` for the next
+    /// iteration of a self tail call (the `keep` word stays).
+    fn restart_frame(&mut self) {
+        let unbound = self.iconst(Value::UNBOUND.raw());
+        for i in 0..self.slots.len() {
+            let v = self.b.use_var(self.slots[i]);
+            self.drop_value(v);
+            self.b.def_var(self.slots[i], unbound);
+        }
+    }
+}
+
+/// Whether evaluating `e` can run no user code (so a global read before it
+/// still holds the same value after it, barring redefined primitives).
+fn simple(e: &Expr) -> bool {
+    match e {
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::LocalCell(..)
+        | Expr::Captured(_)
+        | Expr::CapturedCell(..)
+        | Expr::SelfRef
+        | Expr::Global(..) => true,
+        Expr::Prim(p) => p.args.iter().all(simple),
+        Expr::If(a, b, c) => simple(a) && simple(b) && simple(c),
+        _ => false,
+    }
+}

@@ -1,0 +1,303 @@
+//! Lowering of guarded primitives (`Expr::Prim`): the inline fast paths of
+//! fixnum and float arithmetic and comparison, `car`/`cdr`/`null?`/`pair?`/
+//! `not`/`eq?`, with every other case calling the builtin itself (the one
+//! definition the interpreter also uses, so results and error messages are
+//! identical). When the global no longer holds the builtin, the call is an
+//! ordinary call of whatever it holds.
+//!
+//! Fixnums are `n << 1`: `+`/`-` are one add with an overflow check on the
+//! tagged words, `<` compares tagged words, `*` multiplies one untagged
+//! operand by the other tagged one. Immediate floats are decoded with a
+//! rotate and a subtract, and re-encoded inline when the result is
+//! self-taggable (`Intrinsic::Float` boxes the rest).
+
+use super::intrinsics::Intrinsic;
+use super::lower::Lower;
+use super::Bail;
+use crate::ir::{PrimCall, PrimOp};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
+use lisp_runtime::value::{FIXNUM_MASK, FLOAT_OFFSET, FLOAT_ROTATION, FLOAT_TAG, HEAP_TAG};
+use lisp_runtime::Value;
+
+/// Exponent range (biased) of self-taggable floats: `768..1280`.
+const FLOAT_EXPONENT_LOW: i64 = 768;
+const FLOAT_EXPONENT_SPAN: i64 = 512;
+
+impl Lower<'_, '_> {
+    /// Lowers a guarded primitive call to an owned word.
+    pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        let mut operands = Vec::with_capacity(p.args.len());
+        for arg in &p.args {
+            let (v, owned) = self.operand(arg)?;
+            if owned {
+                self.temps.push(v);
+            }
+            operands.push((v, owned));
+        }
+        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
+        let site = self.site(p.span);
+        let builtin = self.iconst(p.builtin.raw());
+        let global = self.global_word(p.global);
+        let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
+        let fast = self.b.create_block();
+        let redefined = self.b.create_block();
+        let merge = self.b.create_block();
+        self.b.append_block_param(merge, types::I64);
+        self.b.set_cold_block(redefined);
+        self.b.ins().brif(guarded, fast, &[], redefined, &[]);
+
+        self.b.switch_to_block(redefined);
+        let unbound = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, global, Value::UNBOUND.raw() as i64);
+        let bound = self.b.create_block();
+        let raise = self.b.create_block();
+        self.b.ins().brif(unbound, raise, &[], bound, &[]);
+        self.b.switch_to_block(raise);
+        let id = self.iconst(p.global as u64);
+        self.call(Intrinsic::Unbound, &[self.ctx, id, site]);
+        self.raise_now();
+        self.b.switch_to_block(bound);
+        let f = self.clone_value(global);
+        let owned: Vec<Clif> = operands.iter().map(|&o| self.own(o)).collect();
+        let addr = self.spill(&owned);
+        let n = self.iconst(owned.len() as u64);
+        let no_tail = self.iconst(0);
+        let r = self.call(Intrinsic::Apply, &[self.ctx, f, addr, n, site, no_tail]);
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.b.switch_to_block(fast);
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.fast_path(p.op, &operands, slow, merge);
+        self.b.switch_to_block(slow);
+        let addr = self.spill(&words);
+        let n = self.iconst(words.len() as u64);
+        let r = self.call(Intrinsic::Prim, &[self.ctx, builtin, addr, n, site]);
+        for &(v, owned) in &operands {
+            if owned {
+                self.drop_value(v);
+            }
+        }
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.b.switch_to_block(merge);
+        let owned_count = operands.iter().filter(|o| o.1).count();
+        self.temps.truncate(self.temps.len() - owned_count);
+        let r = self.b.block_params(merge)[0];
+        self.check(r);
+        Ok(r)
+    }
+
+    /// Emits the inline cases of `op`; each jumps to `done` with an owned
+    /// result after dropping owned operands, or falls to `slow`.
+    fn fast_path(&mut self, op: PrimOp, operands: &[(Clif, bool)], slow: Block, done: Block) {
+        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
+        let finish = |l: &mut Self, v: Clif| {
+            l.b.ins().jump(done, &[BlockArg::Value(v)]);
+        };
+        match op {
+            PrimOp::Add | PrimOp::Sub | PrimOp::Mul => {
+                let (a, b) = (words[0], words[1]);
+                let not_fixnums = self.b.create_block();
+                self.if_fixnums(a, b, not_fixnums);
+                let (r, overflow) = match op {
+                    PrimOp::Add => self.b.ins().sadd_overflow(a, b),
+                    PrimOp::Sub => self.b.ins().ssub_overflow(a, b),
+                    _ => {
+                        let untagged = self.b.ins().sshr_imm_s(a, 1);
+                        self.b.ins().smul_overflow(untagged, b)
+                    }
+                };
+                let ok = self.b.create_block();
+                self.b.ins().brif(overflow, slow, &[], ok, &[]);
+                self.b.switch_to_block(ok);
+                finish(self, r);
+                self.b.switch_to_block(not_fixnums);
+                let (x, y) = self.if_floats(a, b, slow);
+                let f = match op {
+                    PrimOp::Add => self.b.ins().fadd(x, y),
+                    PrimOp::Sub => self.b.ins().fsub(x, y),
+                    _ => self.b.ins().fmul(x, y),
+                };
+                let r = self.encode_float(f);
+                finish(self, r);
+            }
+            PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq => {
+                let (a, b) = (words[0], words[1]);
+                let not_fixnums = self.b.create_block();
+                self.if_fixnums(a, b, not_fixnums);
+                let c = self.b.ins().icmp(int_cc(op), a, b);
+                let r = self.bool_word(c);
+                finish(self, r);
+                self.b.switch_to_block(not_fixnums);
+                let (x, y) = self.if_floats(a, b, slow);
+                let c = self.b.ins().fcmp(float_cc(op), x, y);
+                let r = self.bool_word(c);
+                finish(self, r);
+            }
+            PrimOp::Eq => {
+                let c = self.b.ins().icmp(IntCC::Equal, words[0], words[1]);
+                let r = self.bool_word(c);
+                self.drop_if_owned_then(operands, done, r);
+            }
+            PrimOp::IsNull | PrimOp::Not => {
+                let constant = if op == PrimOp::IsNull {
+                    Value::NIL
+                } else {
+                    Value::FALSE
+                };
+                let c = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::Equal, words[0], constant.raw() as i64);
+                let r = self.bool_word(c);
+                self.drop_if_owned_then(operands, done, r);
+            }
+            PrimOp::IsPair => {
+                let yes = self.b.create_block();
+                let answer = self.b.create_block();
+                self.b.append_block_param(answer, types::I64);
+                let f = self.iconst(Value::FALSE.raw());
+                let heap = self.is_heap(words[0]);
+                self.b
+                    .ins()
+                    .brif(heap, yes, &[], answer, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(yes);
+                let c = self.is_kind(words[0], self.layout.pair_kind);
+                let r = self.bool_word(c);
+                self.b.ins().jump(answer, &[BlockArg::Value(r)]);
+                self.b.switch_to_block(answer);
+                let r = self.b.block_params(answer)[0];
+                self.immediates.insert(r);
+                self.drop_if_owned_then(operands, done, r);
+            }
+            PrimOp::Car | PrimOp::Cdr => {
+                let a = words[0];
+                let check_kind = self.b.create_block();
+                let load = self.b.create_block();
+                let heap = self.is_heap(a);
+                self.b.ins().brif(heap, check_kind, &[], slow, &[]);
+                self.b.switch_to_block(check_kind);
+                let c = self.is_kind(a, self.layout.pair_kind);
+                self.b.ins().brif(c, load, &[], slow, &[]);
+                self.b.switch_to_block(load);
+                let offset = if op == PrimOp::Car {
+                    self.layout.car
+                } else {
+                    self.layout.cdr
+                };
+                let v = self.b.ins().load(
+                    types::I64,
+                    MemFlagsData::trusted(),
+                    a,
+                    offset - HEAP_TAG as i32,
+                );
+                let v = self.clone_value(v);
+                self.drop_if_owned_then(operands, done, v);
+            }
+            PrimOp::Cons | PrimOp::VectorRef | PrimOp::VectorSet => {
+                self.b.ins().jump(slow, &[]);
+            }
+        }
+    }
+
+    /// Drops the owned operands, then jumps to `done` with `r`.
+    fn drop_if_owned_then(&mut self, operands: &[(Clif, bool)], done: Block, r: Clif) {
+        for &(w, owned) in operands {
+            if owned {
+                self.drop_value(w);
+            }
+        }
+        self.b.ins().jump(done, &[BlockArg::Value(r)]);
+    }
+
+    /// Continues in a fresh block when both words are fixnums, else jumps
+    /// to `otherwise`.
+    fn if_fixnums(&mut self, a: Clif, b: Clif, otherwise: Block) {
+        let both = self.b.ins().bor(a, b);
+        let tag = self.b.ins().band_imm_s(both, FIXNUM_MASK as i64);
+        let yes = self.b.create_block();
+        self.b.ins().brif(tag, otherwise, &[], yes, &[]);
+        self.b.switch_to_block(yes);
+    }
+
+    /// Decodes two immediate floats, or jumps to `otherwise`.
+    fn if_floats(&mut self, a: Clif, b: Clif, otherwise: Block) -> (Clif, Clif) {
+        let both = self.b.ins().band(a, b);
+        let tag = self.b.ins().band_imm_s(both, FLOAT_TAG as i64);
+        let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+        let yes = self.b.create_block();
+        self.b.ins().brif(is_float, yes, &[], otherwise, &[]);
+        self.b.switch_to_block(yes);
+        (self.decode_float(a), self.decode_float(b))
+    }
+
+    fn decode_float(&mut self, w: Clif) -> Clif {
+        let rotated = self.b.ins().rotr_imm_s(w, FLOAT_ROTATION as i64);
+        let bits = self
+            .b
+            .ins()
+            .iadd_imm_s(rotated, (FLOAT_OFFSET as i64).wrapping_neg());
+        self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
+    }
+
+    /// Encodes a float result: inline when self-taggable, else through
+    /// `Intrinsic::Float` (zero, subnormal, huge, infinite or NaN).
+    fn encode_float(&mut self, f: Clif) -> Clif {
+        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
+        let exponent = self.b.ins().ushr_imm_s(bits, 52);
+        let exponent = self.b.ins().band_imm_s(exponent, 0x7ff);
+        let offset = self.b.ins().iadd_imm_s(exponent, -FLOAT_EXPONENT_LOW);
+        let inline = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, offset, FLOAT_EXPONENT_SPAN);
+        let tagged = self.b.create_block();
+        let boxed = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I64);
+        self.b.set_cold_block(boxed);
+        self.b.ins().brif(inline, tagged, &[], boxed, &[]);
+        self.b.switch_to_block(tagged);
+        let biased = self.b.ins().iadd_imm_s(bits, FLOAT_OFFSET as i64);
+        let w = self.b.ins().rotl_imm_s(biased, FLOAT_ROTATION as i64);
+        self.b.ins().jump(done, &[BlockArg::Value(w)]);
+        self.b.switch_to_block(boxed);
+        let w = self.call(Intrinsic::Float, &[f]);
+        self.b.ins().jump(done, &[BlockArg::Value(w)]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// Whether heap word `w` points at an object of discriminant `kind`.
+    fn is_kind(&mut self, w: Clif, kind: u8) -> Clif {
+        let k = self
+            .b
+            .ins()
+            .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
+        self.b.ins().icmp_imm_s(IntCC::Equal, k, kind as i64)
+    }
+}
+
+fn int_cc(op: PrimOp) -> IntCC {
+    match op {
+        PrimOp::Lt => IntCC::SignedLessThan,
+        PrimOp::Gt => IntCC::SignedGreaterThan,
+        PrimOp::Le => IntCC::SignedLessThanOrEqual,
+        PrimOp::Ge => IntCC::SignedGreaterThanOrEqual,
+        _ => IntCC::Equal,
+    }
+}
+
+fn float_cc(op: PrimOp) -> FloatCC {
+    match op {
+        PrimOp::Lt => FloatCC::LessThan,
+        PrimOp::Gt => FloatCC::GreaterThan,
+        PrimOp::Le => FloatCC::LessThanOrEqual,
+        PrimOp::Ge => FloatCC::GreaterThanOrEqual,
+        _ => FloatCC::Equal,
+    }
+}

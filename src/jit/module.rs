@@ -1,0 +1,112 @@
+//! The Cranelift module every compiled lambda lives in: ISA flags, one
+//! arena memory region (so direct PC-relative calls between functions can
+//! never be out of range), the intrinsic symbols, and the signatures of the
+//! two calling conventions compiled code uses (see `abi` in ARCHITECTURE.md).
+
+use super::intrinsics::{Intrinsic, Ty};
+use cranelift_codegen::ir::{types, AbiParam, Signature};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module};
+use std::collections::HashMap;
+
+/// Address space reserved for compiled code (committed lazily).
+const ARENA_BYTES: usize = 256 << 20;
+
+/// Number of leading parameters of a direct function before the Lisp
+/// arguments: ctx, closure, keep, frame template, frame site.
+pub const DIRECT_PREFIX: usize = 5;
+
+/// The module plus what the lowering needs to reference from it.
+pub struct CodeModule {
+    pub module: JITModule,
+    pub intrinsics: HashMap<Intrinsic, FuncId>,
+    pub host_cc: CallConv,
+}
+
+impl CodeModule {
+    /// Builds the module; `Err` carries a reason when the host is unsupported.
+    pub fn new() -> Result<CodeModule, String> {
+        let isa = isa()?;
+        let host_cc = isa.default_call_conv();
+        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        let arena = ArenaMemoryProvider::new_with_size(ARENA_BYTES).map_err(|e| e.to_string())?;
+        builder.memory_provider(Box::new(arena));
+        for &i in Intrinsic::ALL {
+            builder.symbol(i.name(), i.address());
+        }
+        let mut module = JITModule::new(builder);
+        let mut intrinsics = HashMap::new();
+        for &i in Intrinsic::ALL {
+            let sig = intrinsic_signature(i, host_cc);
+            let id = module
+                .declare_function(i.name(), Linkage::Import, &sig)
+                .map_err(|e| e.to_string())?;
+            intrinsics.insert(i, id);
+        }
+        Ok(CodeModule {
+            module,
+            intrinsics,
+            host_cc,
+        })
+    }
+
+    /// The host-convention entry signature: `(ctx, closure, args*, nargs) -> value`.
+    pub fn entry_signature(&self) -> Signature {
+        let mut sig = Signature::new(self.host_cc);
+        sig.params.extend([AbiParam::new(types::I64); 4]);
+        sig.returns.push(AbiParam::new(types::I64));
+        sig
+    }
+}
+
+/// The direct (tail-convention) signature of a lambda taking `nargs`
+/// arguments: `(ctx, closure, keep, frame template, frame site, args...) -> value`.
+pub fn direct_signature(nargs: usize) -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    for _ in 0..DIRECT_PREFIX + nargs {
+        sig.params.push(AbiParam::new(types::I64));
+    }
+    sig.returns.push(AbiParam::new(types::I64));
+    sig
+}
+
+fn intrinsic_signature(i: Intrinsic, cc: CallConv) -> Signature {
+    let ty = |t: Ty| match t {
+        Ty::I64 => types::I64,
+        Ty::F64 => types::F64,
+    };
+    let mut sig = Signature::new(cc);
+    sig.params
+        .extend(i.params().iter().map(|&t| AbiParam::new(ty(t))));
+    if let Some(r) = i.result() {
+        sig.returns.push(AbiParam::new(ty(r)));
+    }
+    sig
+}
+
+/// The native ISA with the flags CRANELIFT.md requires: frame pointers
+/// (needed by `return_call` on x86-64), speed optimisation, and the IR
+/// verifier in debug builds.
+fn isa() -> Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    let verifier = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
+    };
+    for (name, value) in [
+        ("is_pic", "false"),
+        ("use_colocated_libcalls", "false"),
+        ("preserve_frame_pointers", "true"),
+        ("opt_level", "speed"),
+        ("enable_verifier", verifier),
+    ] {
+        flags.set(name, value).map_err(|e| e.to_string())?;
+    }
+    let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
+    builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| e.to_string())
+}
