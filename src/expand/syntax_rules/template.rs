@@ -147,7 +147,7 @@ impl<'s> TemplateCompiler<'s> {
             if depth > level {
                 return Err(syntax_error(
                     format!(
-                        "syntax-rules: pattern variable {s} is matched under {depth} ellipses but used under {level} in the template"
+                        "syntax-rules: pattern variable {s} is followed by fewer ellipses in the template ({level}) than in the pattern ({depth})"
                     ),
                     d.span,
                 ));

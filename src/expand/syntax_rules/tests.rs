@@ -295,7 +295,8 @@ fn malformed_specs_are_reported_at_definition() {
 #[test]
 fn template_depth_is_checked_at_definition() {
     // a is matched under one ellipsis but used under none.
-    assert!(parse_error("(syntax-rules () ((_ a ...) (f a)))").contains("under 1 ellipses"));
+    assert!(parse_error("(syntax-rules () ((_ a ...) (f a)))")
+        .contains("fewer ellipses in the template (0) than in the pattern (1)"));
     // b is only one deep, so the inner ellipsis has nothing to repeat.
     assert!(
         parse_error("(syntax-rules () ((_ (a b ...)) ((b ...) ...)))")
