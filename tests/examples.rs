@@ -1,17 +1,32 @@
 //! Every example program runs and prints its checked result (each example
-//! raises an error, and so exits 1, when its own check fails).
+//! raises an error, and so exits 1, when its own check fails). Each runs
+//! under a watchdog, so an example that deadlocks fails instead of hanging.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const WATCHDOG: Duration = Duration::from_secs(120);
 
 fn run_example(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
         .join(name);
-    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lisp"))
         .arg("run")
         .arg(&path)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run lisp");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("{name}: watchdog: no exit within {WATCHDOG:?} (deadlock?)");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
     assert!(
         out.status.success(),
         "{name} failed: {}",

@@ -13,3 +13,24 @@
 (display (guard (e ((error-object? e) (error-object-message e))) (pmap (lambda (x) (if (= x 3) (error "bad item" x) x)) (range 0 6)))) (newline)
 (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
 (display (pmap fib '(10 15 20))) (newline)
+; compare-and-set! compares heap objects by identity, numbers by value
+(define l (list 1 2))
+(define b (atom l))
+(display (list (atom-compare-and-set! b (list 1 2) 'x) (atom-compare-and-set! b l 'y) (atom-deref b))) (newline)
+(define big (atom (expt 10 30)))
+(display (atom-compare-and-set! big (expt 10 30) 'replaced)) (newline)
+(display (guard (e ((error-object? e) (error-object-message e))) (atom-deref 5))) (newline)
+(display (guard (e ((error-object? e) (error-object-message e))) (atom-swap! (atom 1) 'not-a-procedure))) (newline)
+; an error in f leaves the atom unchanged
+(define c (atom 7))
+(display (list (guard (e (#t 'f-failed)) (atom-swap! c (lambda (v) (error "no")))) (atom-deref c))) (newline)
+; parallel-for: errors propagate; an empty range calls nothing
+(display (guard (e ((error-object? e) (error-object-irritants e)))
+  (parallel-for 0 10 (lambda (i) (when (= i 6) (error "bad index" i)))))) (newline)
+(define calls (atom 0))
+(parallel-for 5 5 (lambda (i) (atom-swap! calls + 1)))
+(parallel-for 5 2 (lambda (i) (atom-swap! calls + 1)))
+(parallel-for 0 1000 (lambda (i) (atom-swap! calls + 1)))
+(display (atom-deref calls)) (newline)
+; pmap keeps the order even when later elements finish first
+(display (pmap (lambda (ms) (sleep ms) ms) '(40 30 20 10 0))) (newline)

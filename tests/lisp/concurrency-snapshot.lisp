@@ -25,3 +25,34 @@
 (display (atom-deref a)) (newline)
 (defmacro twice (e) `(list ,e ,e))
 (display (join (spawn (lambda () (twice 'm))))) (newline)
+; A lexical variable set! by the parent after the spawn: the child keeps the
+; value it had at the spawn (the channel makes the child read after the set!).
+(define go (make-channel))
+(define (lexical-parent-side)
+  (let ((n 1))
+    (let ((t (spawn (lambda () (channel-recv go) n))))
+      (set! n 2)
+      (channel-send go 'now)
+      (list 'child (join t) 'parent n))))
+(display (lexical-parent-side)) (newline)
+; A closure with its own set! state: each thread counts on its own copy.
+(define (make-counter) (let ((n 0)) (lambda () (set! n (+ n 1)) n)))
+(define tick (make-counter))
+(tick) (tick)
+(define child-ticks (join (spawn (lambda () (tick) (tick) (tick)))))
+(display (list 'child child-ticks 'parent (tick))) (newline)
+; A global set! by the parent after the spawn.
+(define g 'before)
+(define waiter (spawn (lambda () (channel-recv go) g)))
+(set! g 'after)
+(channel-send go 'now)
+(display (list (join waiter) g)) (newline)
+; A global defined by the parent after the spawn does not exist in the child.
+(define probe (spawn (lambda () (channel-recv go) (guard (e (#t 'unbound-in-child)) defined-later))))
+(define defined-later 'x)
+(channel-send go 'now)
+(display (join probe)) (newline)
+; pmap's function also sees a snapshot: its set!s stay in the workers.
+(define seen 0)
+(define results (pmap (lambda (x) (set! seen x) (* x 10)) '(1 2 3)))
+(display (list results seen)) (newline)
