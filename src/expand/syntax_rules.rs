@@ -22,19 +22,22 @@
 //! Hygiene is approximated (see `hygiene.rs`): a symbol the *template*
 //! introduces that the expansion itself binds (lambda parameters, `let`,
 //! `let*`, `letrec`, `letrec*`, named-`let` and `do` variables,
-//! `let-values`/`receive`/`case-lambda` formals, `guard`'s variable,
-//! internal `define`s in a body the template built) is renamed to a fresh
-//! symbol throughout the expansion, outside quoted data. So `swap!`'s
-//! `tmp` cannot capture a user variable named `tmp`, and `my-or`'s `t`
-//! cannot capture the user's `t`. Symbols the template introduces but does
-//! not bind (`if`, `display`, helper procedures) keep their names and mean
-//! whatever they mean where the macro is used. Known gaps compared with
-//! real hygiene: a user binding that shadows such a free name at the use
-//! site (a local `if` or `list`) captures it; a template-introduced name
-//! that is bound only by a *later* expansion (a temporary passed to a
-//! recursive macro call that binds it) is not renamed; and a renamed name
-//! is renamed everywhere in the expansion, even where a same-named free
-//! reference of the template lies outside the binding's scope.
+//! `let-syntax` keywords, `let-values`/`receive`/`case-lambda` formals,
+//! `guard`'s variable, internal `define`s in a body the template built) is
+//! renamed to a fresh symbol throughout the expansion, outside quoted
+//! data. So `swap!`'s `tmp` cannot capture a user variable named `tmp`,
+//! and `my-or`'s `t` cannot capture the user's `t`. Symbols the template
+//! introduces but does not bind (`if`, `display`, helper procedures) keep
+//! their names and mean whatever they mean where the macro is used.
+//!
+//! Known gaps compared with real hygiene: a user binding that shadows such
+//! a free name at the use site (a local `if` or `list`) captures it; a
+//! template-introduced name that is bound only by a *later* expansion (the
+//! R7RS idiom of generating temporaries by passing a fresh name to a
+//! recursive call that finally binds them all) is not renamed, so those
+//! temporaries collide; and a renamed name is renamed everywhere in the
+//! expansion, even where a same-named free reference of the template lies
+//! outside the binding's scope.
 
 mod hygiene;
 mod pattern;

@@ -8,8 +8,8 @@
 //!
 //! Binding positions are found syntactically, by the standard binding
 //! forms' shapes (`lambda`, the `let` family, named `let`, `do`,
-//! `let-values`, `receive`, `case-lambda`, `guard`, and `define` inside a
-//! body the template itself built). Quoted data (`'x`, vector literals,
+//! `let-syntax`, `let-values`, `receive`, `case-lambda`, `guard`, and
+//! `define` inside a body the template itself built). Quoted data (`'x`, vector literals,
 //! quasiquoted parts outside `unquote`) is neither searched for binders nor
 //! renamed, so `'tmp` in a template still prints `tmp`. The substituted
 //! datums are never walked: they hold no template symbols, and skipping
@@ -125,7 +125,7 @@ fn find_binders(out: &Out, in_body: bool, found: &mut Vec<Symbol>) {
             add_binding_names(items.get(2), found);
             Some(3)
         }
-        Some("let" | "let*" | "letrec" | "letrec*") => {
+        Some("let" | "let*" | "letrec" | "letrec*" | "let-syntax" | "letrec-syntax") => {
             add_binding_names(items.get(1), found);
             Some(2)
         }

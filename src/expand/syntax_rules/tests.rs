@@ -464,3 +464,16 @@ fn binding_forms_from_the_use_are_left_alone() {
     let r = rules("(syntax-rules () ((_ f) (f 1)))");
     assert_eq!(expand(&r, "(m (lambda (x) x))"), "((lambda (x) x) 1)");
 }
+
+#[test]
+fn let_syntax_keywords_of_the_template_are_renamed() {
+    // The expander registers let-syntax macros globally, so renaming keeps
+    // a template's local macro from replacing a user's macro of that name.
+    let r = rules(
+        "(syntax-rules () ((_ e) (let-syntax ((helper (syntax-rules () ((_ x) x)))) (helper e))))",
+    );
+    assert_eq!(
+        expand(&r, "(m 1)"),
+        "(let-syntax ((helper%1 (syntax-rules () ((_ x) x)))) (helper%1 1))"
+    );
+}
