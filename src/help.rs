@@ -43,7 +43,7 @@ pub const SPECIAL_FORMS: &[(&str, Doc)] = &[
     ("let-syntax", doc("(let-syntax ((name (syntax-rules ...)) ...) body ...)", "Macros for BODY (registered globally in this implementation).", "(let-syntax ((one (syntax-rules () ((_) 1)))) (one))", "1", "define-syntax")),
     ("select", doc("(select (channel var => body ...) ... (timeout ms body ...))", "Waits on several channels at once, like Go's select, and runs the branch of the first that is ready, with VAR bound to the received value (the eof object if it is closed); or the timeout branch after MS milliseconds.", "(let ((c (make-channel 1))) (channel-send c 'v) (select (c x => (list 'got x)) (timeout 10 'none)))", "(got v)", "channel-recv make-channel")),
     ("define-test", doc("(define-test \"name\" body ...)", "Defines a test; lisp test runs it and reports failures of assert-equal, assert-true and assert-error in BODY.", "(define-test \"arith\" (assert-equal 4 (+ 2 2)))", "#<void>", "assert-equal lisp-test")),
-    ("assert-error", doc("(assert-error expr)", "Fails the current test unless evaluating EXPR raises an error.", "(assert-error (car '()))", "#t", "assert-equal define-test")),
+    ("assert-error", doc("(assert-error expr)", "Fails the current test unless evaluating EXPR raises an error; returns the raised object, so the error itself can be checked.", "(error-object-message (assert-error (error \"boom\" 1)))", "\"boom\"", "assert-equal define-test")),
     ("assert", doc("(assert expr)", "Raises an error quoting EXPR if it evaluates to #f.", "(assert (= 1 1))", "#t", "assert-true")),
 ];
 

@@ -1,24 +1,32 @@
-//! The sandbox: I/O is denied unless allowed, as in Deno.
+//! The sandbox: file and network access is denied unless the command line
+//! allows it, as in Deno (`--allow-read[=PATH,...]`,
+//! `--allow-write[=PATH,...]`, `--allow-net[=HOST[:PORT],...]`, `-A`).
 //!
-//! `--allow-read[=PATH,...]`, `--allow-write[=PATH,...]`,
-//! `--allow-net[=HOST[:PORT],...]` and `-A` grant access; without a value a
-//! flag grants everything of its kind. File access goes through cap-std
-//! directory handles opened on the allowed roots, so a path can neither
-//! climb out with `..` nor follow a symlink that points outside. A denial
-//! is a catchable `file-error` naming the flag that would allow it.
+//! Confinement works in two steps. A requested path is made absolute
+//! (relative to the current directory) and normalised lexically, so `..`
+//! cannot climb out of an allowed root unnoticed; the path must then lie
+//! under one of the allowed roots. The file is finally opened through a
+//! cap-std `Dir` handle of that root with the path relative to it, and
+//! cap-std refuses any symlink that leads outside the root. Only a blanket
+//! grant (`--allow-read` without paths, or `-A`) uses ambient authority.
+//!
+//! The sandbox lives in the engine's `Host`, so spawned threads share it.
 
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions};
 use lisp_runtime::Exception;
+use std::ffi::OsString;
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
-/// What a program may touch.
+/// What the command line allows, before any directory is opened. For each
+/// kind, `None` denies, `Some([])` (the flag without a value) allows
+/// everything, and a list allows only what it names.
 #[derive(Clone, Debug, Default)]
 pub struct Permissions {
-    /// `None`: denied; `Some([])`: everything; otherwise these roots.
     pub read: Option<Vec<PathBuf>>,
     pub write: Option<Vec<PathBuf>>,
-    /// `None`: denied; `Some([])`: every host; otherwise `host` or `host:port`.
+    /// `host` or `host:port` entries.
     pub net: Option<Vec<String>>,
 }
 
@@ -33,211 +41,6 @@ impl Permissions {
     }
 }
 
-/// Read or write access.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
-
-impl Access {
-    fn flag(self) -> &'static str {
-        match self {
-            Access::Read => "--allow-read",
-            Access::Write => "--allow-write",
-        }
-    }
-    fn word(self) -> &'static str {
-        match self {
-            Access::Read => "read",
-            Access::Write => "write",
-        }
-    }
-}
-
-/// The sandbox shared, read-only, by every thread of an engine.
-#[derive(Debug, Default)]
-pub struct Sandbox {
-    pub permissions: Permissions,
-}
-
-/// Lexically resolves `path` against the current directory, removing `.`
-/// and `..` (a `..` can then only climb within the absolute path).
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
-            .join(path)
-    };
-    let mut out = PathBuf::from("/");
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(part) => out.push(part),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn denied(access: Access, path: &Path) -> Exception {
-    Exception::error_of_kind(
-        "file-error",
-        format!(
-            "{} access to \"{}\" denied (run with {})",
-            access.word(),
-            path.display(),
-            access.flag()
-        ),
-    )
-}
-
-impl Sandbox {
-    pub fn new(permissions: Permissions) -> Sandbox {
-        Sandbox { permissions }
-    }
-
-    /// The allowed root containing `path`, and `path` relative to it.
-    fn confine(&self, access: Access, path: &Path) -> Result<(PathBuf, PathBuf), Exception> {
-        let roots = match access {
-            Access::Read => &self.permissions.read,
-            Access::Write => &self.permissions.write,
-        };
-        let Some(roots) = roots else {
-            return Err(denied(access, path));
-        };
-        let abs = absolute(path);
-        if roots.is_empty() {
-            let rel = abs.strip_prefix("/").unwrap_or(&abs).to_path_buf();
-            return Ok((PathBuf::from("/"), rel));
-        }
-        for root in roots {
-            let root = absolute(root);
-            if let Ok(rel) = abs.strip_prefix(&root) {
-                return Ok((root.clone(), rel.to_path_buf()));
-            }
-        }
-        Err(denied(access, path))
-    }
-
-    /// A capability handle on the allowed root for `path`, and the path
-    /// relative to it. cap-std refuses to leave the root, through `..` or
-    /// through symlinks.
-    pub fn open_dir(&self, access: Access, path: &Path) -> Result<(Dir, PathBuf), Exception> {
-        let (root, rel) = self.confine(access, path)?;
-        let dir = Dir::open_ambient_dir(&root, ambient_authority()).map_err(|e| {
-            Exception::error_of_kind("file-error", format!("cannot open {}: {e}", root.display()))
-        })?;
-        Ok((dir, rel))
-    }
-
-    /// Reads a whole file.
-    pub fn read_to_string(&self, path: &Path) -> Result<String, Exception> {
-        let (dir, rel) = self.open_dir(Access::Read, path)?;
-        dir.read_to_string(&rel)
-            .map_err(|e| io_error(Access::Read, path, e))
-    }
-
-    /// Opens a file for reading.
-    pub fn open_read(&self, path: &Path) -> Result<std::fs::File, Exception> {
-        let (dir, rel) = self.open_dir(Access::Read, path)?;
-        dir.open(&rel)
-            .map(|f| f.into_std())
-            .map_err(|e| io_error(Access::Read, path, e))
-    }
-
-    /// Opens a file for writing, truncating or appending.
-    pub fn open_write(&self, path: &Path, append: bool) -> Result<std::fs::File, Exception> {
-        let (dir, rel) = self.open_dir(Access::Write, path)?;
-        let mut options = OpenOptions::new();
-        options.write(true).create(true);
-        if append {
-            options.append(true);
-        } else {
-            options.truncate(true);
-        }
-        dir.open_with(&rel, &options)
-            .map(|f| f.into_std())
-            .map_err(|e| io_error(Access::Write, path, e))
-    }
-
-    /// Whether `path` exists (needs read access).
-    pub fn exists(&self, path: &Path) -> Result<bool, Exception> {
-        let (dir, rel) = self.open_dir(Access::Read, path)?;
-        if rel.as_os_str().is_empty() {
-            return Ok(true);
-        }
-        Ok(dir.try_exists(&rel).unwrap_or(false))
-    }
-
-    /// Deletes a file (needs write access).
-    pub fn delete(&self, path: &Path) -> Result<(), Exception> {
-        let (dir, rel) = self.open_dir(Access::Write, path)?;
-        dir.remove_file(&rel)
-            .map_err(|e| io_error(Access::Write, path, e))
-    }
-
-    /// The sorted entry names of a directory (needs read access).
-    pub fn list_dir(&self, path: &Path) -> Result<Vec<String>, Exception> {
-        let (dir, rel) = self.open_dir(Access::Read, path)?;
-        let target = if rel.as_os_str().is_empty() {
-            dir
-        } else {
-            dir.open_dir(&rel)
-                .map_err(|e| io_error(Access::Read, path, e))?
-        };
-        let mut names: Vec<String> = target
-            .entries()
-            .map_err(|e| io_error(Access::Read, path, e))?
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        names.sort();
-        Ok(names)
-    }
-
-    /// Checks that connecting to or listening on `host:port` is allowed.
-    pub fn check_net(&self, host: &str, port: u16) -> Result<(), Exception> {
-        let deny = || {
-            Exception::error_of_kind(
-                "file-error",
-                format!("network access to \"{host}:{port}\" denied (run with --allow-net)"),
-            )
-        };
-        let Some(allowed) = &self.permissions.net else {
-            return Err(deny());
-        };
-        if allowed.is_empty() {
-            return Ok(());
-        }
-        let ok = allowed.iter().any(|a| match a.rsplit_once(':') {
-            Some((h, p)) if p.parse::<u16>().is_ok() => h == host && p.parse::<u16>() == Ok(port),
-            _ => a == host,
-        });
-        if ok {
-            Ok(())
-        } else {
-            Err(deny())
-        }
-    }
-}
-
-fn io_error(access: Access, path: &Path, e: std::io::Error) -> Exception {
-    // cap-std reports an escape attempt as PermissionDenied or as an
-    // "outside of the filesystem" error: both are sandbox denials.
-    let text = e.to_string();
-    if e.kind() == std::io::ErrorKind::PermissionDenied || text.contains("outside") {
-        return denied(access, path);
-    }
-    Exception::error_of_kind(
-        "file-error",
-        format!("cannot {} \"{}\": {text}", access.word(), path.display()),
-    )
-}
-
 /// Parses a comma-separated flag value into paths.
 pub fn parse_paths(value: &str) -> Vec<PathBuf> {
     value
@@ -247,56 +50,388 @@ pub fn parse_paths(value: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The kind of file access a procedure needs; names the flag in denials.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Access {
+    fn word(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
+    }
+}
+
+/// The enforced permissions of one engine.
+pub struct Sandbox {
+    read: Grant<Root>,
+    write: Grant<Root>,
+    net: Grant<NetRule>,
+}
+
+/// One kind of access: nothing, everything, or the listed items.
+enum Grant<T> {
+    Denied,
+    All,
+    Only(Vec<T>),
+}
+
+impl<T> Grant<T> {
+    /// The grant of a flag's values (see `Permissions`), each item turned
+    /// into `T` (or dropped, when `make` cannot).
+    fn new<S>(flag: &Option<Vec<S>>, make: impl Fn(&S) -> Option<T>) -> Grant<T> {
+        match flag {
+            None => Grant::Denied,
+            Some(items) if items.is_empty() => Grant::All,
+            Some(items) => Grant::Only(items.iter().filter_map(make).collect()),
+        }
+    }
+}
+
+/// An allowed directory, opened once. When the flag named a file rather
+/// than a directory, `file` is its name and `dir` is its parent.
+struct Root {
+    path: PathBuf,
+    dir: Dir,
+    file: Option<OsString>,
+}
+
+/// An allowed network peer: a host and, optionally, one port.
+struct NetRule {
+    host: String,
+    port: Option<u16>,
+}
+
+/// Where a permitted path is reached: through a root's `Dir` (confined)
+/// or directly (blanket grant).
+enum Location<'a> {
+    Ambient(PathBuf),
+    Confined { dir: &'a Dir, rel: PathBuf },
+}
+
+impl Sandbox {
+    /// Opens the allowed roots. A path that does not exist yet is allowed
+    /// as a single file of its (existing) parent directory.
+    pub fn new(p: Permissions) -> Sandbox {
+        Sandbox {
+            read: Grant::new(&p.read, |p| open_root(p)),
+            write: Grant::new(&p.write, |p| open_root(p)),
+            net: Grant::new(&p.net, |e| Some(parse_net(e))),
+        }
+    }
+
+    fn resolve(&self, access: Access, path: &Path) -> Result<Location<'_>, Exception> {
+        let grant = match access {
+            Access::Read => &self.read,
+            Access::Write => &self.write,
+        };
+        let roots = match grant {
+            Grant::Denied => return Err(denied(access, path)),
+            Grant::All => return Ok(Location::Ambient(path.to_path_buf())),
+            Grant::Only(roots) => roots,
+        };
+        let absolute = absolute(path);
+        for root in roots {
+            let Ok(rel) = absolute.strip_prefix(&root.path) else {
+                continue;
+            };
+            match &root.file {
+                Some(name) if rel.as_os_str() != name.as_os_str() => continue,
+                _ => {}
+            }
+            let rel = if rel.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                rel.to_path_buf()
+            };
+            return Ok(Location::Confined {
+                dir: &root.dir,
+                rel,
+            });
+        }
+        Err(denied(access, path))
+    }
+
+    /// The whole contents of a file as text.
+    pub fn read_to_string(&self, who: &str, path: &Path) -> Result<String, Exception> {
+        let result = match self.resolve(Access::Read, path)? {
+            Location::Ambient(p) => std::fs::read_to_string(p),
+            Location::Confined { dir, rel } => dir.read_to_string(rel),
+        };
+        result.map_err(|e| io_error(who, Access::Read, path, e))
+    }
+
+    /// Writes `data` to a file, replacing it or appending to it.
+    pub fn write(
+        &self,
+        who: &str,
+        path: &Path,
+        data: &[u8],
+        append: bool,
+    ) -> Result<(), Exception> {
+        use std::io::Write;
+        let mut file = self.open_write(who, path, append)?;
+        file.write_all(data)
+            .map_err(|e| io_error(who, Access::Write, path, e))
+    }
+
+    /// Whether a file or directory exists (needs read access).
+    pub fn exists(&self, who: &str, path: &Path) -> Result<bool, Exception> {
+        let result = match self.resolve(Access::Read, path)? {
+            Location::Ambient(p) => p.try_exists(),
+            Location::Confined { dir, rel } => dir.try_exists(rel),
+        };
+        result.map_err(|e| io_error(who, Access::Read, path, e))
+    }
+
+    /// Deletes a file (needs write access).
+    pub fn remove_file(&self, who: &str, path: &Path) -> Result<(), Exception> {
+        let result = match self.resolve(Access::Write, path)? {
+            Location::Ambient(p) => std::fs::remove_file(p),
+            Location::Confined { dir, rel } => dir.remove_file(rel),
+        };
+        result.map_err(|e| io_error(who, Access::Write, path, e))
+    }
+
+    /// The names in a directory, sorted.
+    pub fn list_dir(&self, who: &str, path: &Path) -> Result<Vec<String>, Exception> {
+        let fail = |e| io_error(who, Access::Read, path, e);
+        let mut names = Vec::new();
+        match self.resolve(Access::Read, path)? {
+            Location::Ambient(p) => {
+                for entry in std::fs::read_dir(p).map_err(fail)? {
+                    names.push(entry.map_err(fail)?.file_name());
+                }
+            }
+            Location::Confined { dir, rel } => {
+                for entry in dir.read_dir(rel).map_err(fail)? {
+                    names.push(entry.map_err(fail)?.file_name());
+                }
+            }
+        }
+        let mut names: Vec<String> = names
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Opens a file for reading.
+    pub fn open_read(&self, who: &str, path: &Path) -> Result<std::fs::File, Exception> {
+        let result = match self.resolve(Access::Read, path)? {
+            Location::Ambient(p) => std::fs::File::open(p),
+            Location::Confined { dir, rel } => dir.open(rel).map(|f| f.into_std()),
+        };
+        result.map_err(|e| io_error(who, Access::Read, path, e))
+    }
+
+    /// Opens a file for writing, creating it; truncates unless `append`.
+    pub fn open_write(
+        &self,
+        who: &str,
+        path: &Path,
+        append: bool,
+    ) -> Result<std::fs::File, Exception> {
+        let result = match self.resolve(Access::Write, path)? {
+            Location::Ambient(p) => std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .append(append)
+                .truncate(!append)
+                .open(p),
+            Location::Confined { dir, rel } => {
+                let mut options = OpenOptions::new();
+                options
+                    .write(true)
+                    .create(true)
+                    .append(append)
+                    .truncate(!append);
+                dir.open_with(rel, &options).map(|f| f.into_std())
+            }
+        };
+        result.map_err(|e| io_error(who, Access::Write, path, e))
+    }
+
+    /// Checks that connecting to or listening on `host:port` is allowed.
+    pub fn check_net(&self, host: &str, port: u16) -> Result<(), Exception> {
+        let rules = match &self.net {
+            Grant::All => return Ok(()),
+            Grant::Denied => return Err(net_denied(host, port)),
+            Grant::Only(rules) => rules,
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let allowed = rules
+            .iter()
+            .any(|r| r.host.eq_ignore_ascii_case(host) && r.port.is_none_or(|p| p == port));
+        if allowed {
+            Ok(())
+        } else {
+            Err(net_denied(host, port))
+        }
+    }
+}
+
+/// Opens an allowed path: a directory becomes a root; a file (existing or
+/// not) becomes a one-file root in its parent directory. A path whose
+/// parent does not exist cannot be reached and grants nothing.
+fn open_root(path: &Path) -> Option<Root> {
+    let absolute = absolute(path);
+    if absolute.is_dir() {
+        let path = absolute.canonicalize().ok()?;
+        let dir = Dir::open_ambient_dir(&path, ambient_authority()).ok()?;
+        return Some(Root {
+            path,
+            dir,
+            file: None,
+        });
+    }
+    let name = absolute.file_name()?.to_os_string();
+    let parent = absolute.parent()?.canonicalize().ok()?;
+    let dir = Dir::open_ambient_dir(&parent, ambient_authority()).ok()?;
+    Some(Root {
+        path: parent,
+        dir,
+        file: Some(name),
+    })
+}
+
+/// `path` made absolute against the current directory, with `.` and `..`
+/// resolved lexically (so `allowed/../secret` is outside `allowed`).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir | Component::Normal(_) => out.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+        }
+    }
+    out
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`.
+fn parse_net(entry: &str) -> NetRule {
+    if let Some(rest) = entry.strip_prefix('[') {
+        if let Some((host, tail)) = rest.split_once(']') {
+            let port = tail.strip_prefix(':').and_then(|p| p.parse().ok());
+            return NetRule {
+                host: host.to_string(),
+                port,
+            };
+        }
+    }
+    match entry.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => match port.parse() {
+            Ok(port) => NetRule {
+                host: host.to_string(),
+                port: Some(port),
+            },
+            Err(_) => NetRule {
+                host: entry.to_string(),
+                port: None,
+            },
+        },
+        _ => NetRule {
+            host: entry.to_string(),
+            port: None,
+        },
+    }
+}
+
+/// A denial: a `file-error` (so `file-error?` recognises it) whose
+/// message names the flag that would allow the access.
+fn denied(access: Access, path: &Path) -> Exception {
+    let word = access.word();
+    Exception::error_of_kind(
+        "file-error",
+        format!(
+            "{word} access to \"{}\" denied (run with --allow-{word})",
+            path.display()
+        ),
+    )
+}
+
+fn net_denied(host: &str, port: u16) -> Exception {
+    Exception::error_of_kind(
+        "file-error",
+        format!("net access to \"{host}:{port}\" denied (run with --allow-net)"),
+    )
+}
+
+/// An I/O failure as a `file-error`; a symlink leading out of an allowed
+/// root (which cap-std refuses) is reported as a denial.
+fn io_error(who: &str, access: Access, path: &Path, e: io::Error) -> Exception {
+    if e.kind() == io::ErrorKind::PermissionDenied && e.to_string().contains("outside") {
+        return denied(access, path);
+    }
+    Exception::error_of_kind(
+        "file-error",
+        format!("{who}: cannot access \"{}\": {e}", path.display()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn absolute_paths_fold_dot_dot() {
+    fn normalising_removes_dot_and_dotdot() {
         assert_eq!(
             absolute(Path::new("/a/b/../c/./d")),
             PathBuf::from("/a/c/d")
         );
-        assert_eq!(absolute(Path::new("/../../etc")), PathBuf::from("/etc"));
+        assert_eq!(absolute(Path::new("/../../x")), PathBuf::from("/x"));
     }
 
     #[test]
-    fn nothing_is_allowed_by_default() {
-        let s = Sandbox::default();
-        let e = s.read_to_string(Path::new("/etc/hostname")).unwrap_err();
-        assert!(e.message().contains("--allow-read"), "{}", e.message());
-        assert!(s
-            .check_net("localhost", 80)
-            .unwrap_err()
-            .message()
-            .contains("--allow-net"));
+    fn net_entries_parse_host_and_port() {
+        let r = parse_net("localhost:8080");
+        assert_eq!((r.host.as_str(), r.port), ("localhost", Some(8080)));
+        let r = parse_net("example.com");
+        assert_eq!((r.host.as_str(), r.port), ("example.com", None));
+        let r = parse_net("[::1]:80");
+        assert_eq!((r.host.as_str(), r.port), ("::1", Some(80)));
     }
 
     #[test]
-    fn roots_confine_reads_and_escapes_are_denied() {
-        let dir = std::env::temp_dir().join(format!("lisp-sandbox-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("inside")).unwrap();
-        std::fs::write(dir.join("inside/ok.txt"), "fine").unwrap();
-        std::fs::write(dir.join("secret.txt"), "no").unwrap();
-        let _ = std::fs::remove_file(dir.join("inside/link"));
-        std::os::unix::fs::symlink(dir.join("secret.txt"), dir.join("inside/link")).unwrap();
-        let s = Sandbox::new(Permissions {
-            read: Some(vec![dir.join("inside")]),
-            ..Default::default()
+    fn net_rules_match_host_and_port() {
+        let sandbox = Sandbox::new(Permissions {
+            net: Some(vec!["127.0.0.1:9000".into(), "localhost".into()]),
+            ..Permissions::default()
         });
+        assert!(sandbox.check_net("127.0.0.1", 9000).is_ok());
+        assert!(sandbox.check_net("127.0.0.1", 9001).is_err());
+        assert!(sandbox.check_net("LOCALHOST", 1).is_ok());
+        assert!(sandbox.check_net("example.com", 80).is_err());
+    }
+
+    #[test]
+    fn everything_is_denied_by_default() {
+        let sandbox = Sandbox::new(Permissions::default());
+        let e = sandbox
+            .read_to_string("read-file", Path::new("/etc/passwd"))
+            .unwrap_err();
         assert_eq!(
-            s.read_to_string(&dir.join("inside/ok.txt")).unwrap(),
-            "fine"
+            e.message(),
+            "read access to \"/etc/passwd\" denied (run with --allow-read)"
         );
-        assert!(s.read_to_string(&dir.join("inside/../secret.txt")).is_err());
-        assert!(s.read_to_string(&dir.join("secret.txt")).is_err());
-        assert!(
-            s.read_to_string(&dir.join("inside/link")).is_err(),
-            "symlink escape must fail"
-        );
-        assert!(
-            s.open_write(&dir.join("inside/new.txt"), false).is_err(),
-            "write needs --allow-write"
-        );
+        assert!(sandbox
+            .write("write-file", Path::new("x"), b"", false)
+            .is_err());
+        assert!(sandbox.check_net("localhost", 80).is_err());
     }
 }

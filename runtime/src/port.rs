@@ -156,6 +156,19 @@ impl Port {
         }
     }
 
+    /// Turns a reader port into a string port holding everything left to
+    /// read, so that a parser can look ahead and leave what follows a
+    /// datum for later reads. Other ports are left as they are.
+    pub fn buffer_rest(&self) -> Result<(), String> {
+        let mut kind = self.kind.lock();
+        if let PortKind::Reader(r) = &mut *kind {
+            let mut text = String::new();
+            r.read_to_string(&mut text).map_err(|e| e.to_string())?;
+            *kind = PortKind::StringInput { text, pos: 0 };
+        }
+        Ok(())
+    }
+
     pub fn is_input(&self) -> bool {
         matches!(
             &*self.kind.lock(),

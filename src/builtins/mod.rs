@@ -14,6 +14,7 @@ pub mod list_mapping;
 pub mod list_search;
 pub mod lists;
 pub mod maps;
+pub mod net;
 pub mod numbers;
 pub mod output;
 pub mod ports;
@@ -148,6 +149,7 @@ const CATEGORIES: &[fn(&mut Registry)] = &[
     control::register,
     concurrency::register,
     files::register,
+    net::register,
     testing::register,
     docs::register,
 ];

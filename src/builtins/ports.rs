@@ -319,6 +319,7 @@ fn read_string(_: &mut Ctx, a: &[Value]) -> R {
 fn read(_: &mut Ctx, a: &[Value]) -> R {
     let v = input(a);
     let p = port("read", 1, &v)?;
+    p.buffer_rest().map_err(|e| io_error("read", e))?;
     let mut kind = p.kind.lock();
     let PortKind::StringInput { text, pos } = &mut *kind else {
         drop(kind);

@@ -57,9 +57,9 @@ pub fn register(r: &mut Registry) {
         assert_error,
         doc(
             "(%assert-error thunk text)",
-            "The procedure behind assert-error: fails unless calling THUNK raises an error.",
-            "(%assert-error (lambda () (car '())) \"(car '())\")",
-            "#t",
+            "The procedure behind assert-error: fails unless calling THUNK raises; returns the raised object. TEXT is the expression's source, for the failure message.",
+            "(%assert-error (lambda () (raise 'oops)) \"(raise 'oops)\")",
+            "oops",
             "assert-error",
         ),
     );
@@ -128,8 +128,11 @@ fn assert_false(_: &mut Ctx, a: &[Value]) -> R {
 
 fn assert_error(ctx: &mut Ctx, a: &[Value]) -> R {
     match ctx.apply(&a[0], &[]) {
-        Err(e) if matches!(e.signal(), Signal::Raise { .. }) => Ok(Value::TRUE),
-        Err(e) => Err(e),
+        Err(e) => match e.signal() {
+            Signal::Raise { payload, .. } => Ok(payload.clone()),
+            // `exit` and escapes are not errors: let them through.
+            _ => Err(e),
+        },
         Ok(v) => {
             let text = a[1].as_str().unwrap_or("expression").to_string();
             Err(failure(

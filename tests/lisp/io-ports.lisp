@@ -1,0 +1,33 @@
+;; String ports and reading: every port procedure that needs no file
+;; system access.
+(define out (open-output-string))
+(write 'sym out)
+(write-string " and " out)
+(write "str" out)
+(write-char #\! out)
+(display (get-output-string out)) (newline)
+
+(define in (open-input-string "(1 (2 . 3) #(4)) \"text\" 5.5\nsecond line\nthird"))
+(write (read in)) (newline)
+(write (read in)) (newline)
+(write (read in)) (newline)
+(write (read-char in)) (newline)
+(write (peek-char in)) (newline)
+(write (read-line in)) (newline)
+(write (read-string 3 in)) (newline)
+(write (read-line in)) (newline)
+(write (eof-object? (read-line in))) (newline)
+(write (eof-object? (read in))) (newline)
+
+(write (with-output-to-string (lambda () (display "inside") (write #\a))))
+(newline)
+;; An error inside with-output-to-string leaves the output port as it was.
+(write (guard (e (#t (error-object-message e)))
+  (with-output-to-string (lambda () (display "lost") (error "failed inside")))))
+(newline)
+(display "still on stdout") (newline)
+(write (list (input-port? in) (output-port? out) (port? 5)))
+(newline)
+(close-port in)
+(write (guard (e (#t 'closed)) (read-line in)))
+(newline)
