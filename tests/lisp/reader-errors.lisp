@@ -1,0 +1,22 @@
+; Read errors are catchable `read-error`s whose message says what was
+; expected; `read` walks a string port one datum at a time.
+(define (try-read text)
+  (guard (e (#t (display "error: ") (display (error-object-message e)) (newline)))
+    (let ((port (open-input-string text)))
+      (let loop ((datum (read port)))
+        (if (eof-object? datum)
+            (begin (display "eof") (newline))
+            (begin (write datum) (display " ") (loop (read port))))))))
+
+(try-read "(a b) 42 \"s\" #(1)")
+(try-read "(a b")
+(try-read "(a b))")
+(try-read "(a ]")
+(try-read "\"bad \\q\" ")
+(try-read "1.2.3 ")
+(try-read "#\\foo ")
+(try-read "( . a)")
+(try-read "(a . )")
+(try-read "(a . b c)")
+(try-read "{:a} ")
+(try-read "#| never closed")
