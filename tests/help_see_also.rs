@@ -16,7 +16,11 @@ fn every_see_also_name_has_a_help_entry() {
         .iter()
         .filter(|e| CHECKED.contains(&e.category))
         .collect();
-    assert!(checked.len() > 100, "only {} entries checked", checked.len());
+    assert!(
+        checked.len() > 100,
+        "only {} entries checked",
+        checked.len()
+    );
     let mut missing = Vec::new();
     for e in checked {
         for see in e.doc.see.split_whitespace() {

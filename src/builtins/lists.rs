@@ -292,16 +292,16 @@ pub(super) fn pair<'a>(name: &str, pos: usize, v: &'a Value) -> Result<&'a Pair,
         .ok_or_else(|| Exception::wrong_type(name, pos, "pair", v))
 }
 
-/// `NAME: index K out of range for LIST`, the error of positional access
-/// past the end of a list.
+/// The error of positional access past the end of a list:
+/// `list-ref: index 3 out of range for (a b c)`, or for the procedures
+/// whose argument is a count, `take: (a b) has fewer than 3 elements`.
 fn index_error(name: &str, k: usize, list: &Value) -> Exception {
-    Exception::error(
-        format!(
-            "{name}: index {k} out of range for {}",
-            write_string_truncated(list, 40)
-        ),
-        vec![],
-    )
+    let list = write_string_truncated(list, 40);
+    let message = match name {
+        "take" | "drop" => format!("{name}: {list} has fewer than {k} elements"),
+        _ => format!("{name}: index {k} out of range for {list}"),
+    };
+    Exception::error(message, vec![])
 }
 
 fn cons_(_: &mut Ctx, a: &[Value]) -> R {
@@ -593,7 +593,7 @@ mod tests {
         assert_eq!(call(take, &["(a b c)", "2"]), "(a b)");
         assert_eq!(
             call(take, &["(a)", "2"]),
-            "error: take: index 2 out of range for (a)"
+            "error: take: (a) has fewer than 2 elements"
         );
         assert_eq!(call(drop, &["(a b c)", "1"]), "(b c)");
         assert_eq!(call(last, &["(1 2 3)"]), "3");

@@ -18,7 +18,9 @@ pub fn register(r: &mut Registry) {
         hash_map,
         doc(
             "(hash-map key value ...)",
-            "A new map of the given keys and values (what {key value ...} evaluates to).",
+            "A new map of the given keys and values, in that insertion order; a repeated \
+             key keeps its first position and its last value. {key value ...} evaluates \
+             to a call of hash-map. An odd number of arguments is an error.",
             "(hash-map :a 1 :b 2)",
             "{:a 1 :b 2}",
             "map-set map-get",
@@ -42,9 +44,11 @@ pub fn register(r: &mut Registry) {
         map_get,
         doc(
             "(map-get map key [default])",
-            "The value of KEY in MAP; DEFAULT (or #f) when absent.",
-            "(map-get {:a 1} :b 0)",
-            "0",
+            "The value of KEY in MAP (keys compare with equal?). A missing KEY gives \
+             DEFAULT, or #f without one, as Clojure's get gives nil; use map-contains? \
+             to tell a stored #f from a missing key.",
+            "(list (map-get {:a 1} :a) (map-get {:a 1} :b 0) (map-get {:a 1} :b))",
+            "(1 0 #f)",
             "map-contains? map-set",
         ),
     );
@@ -54,7 +58,8 @@ pub fn register(r: &mut Registry) {
         map_set,
         doc(
             "(map-set map key value)",
-            "A new map like MAP with KEY bound to VALUE.",
+            "A new map like MAP with KEY bound to VALUE; MAP itself is unchanged. \
+             A new key goes last in insertion order, an existing one keeps its place.",
             "(map-set {:a 1} :b 2)",
             "{:a 1 :b 2}",
             "map-remove map-get",
@@ -67,7 +72,7 @@ pub fn register(r: &mut Registry) {
         map_remove,
         doc(
             "(map-remove map key)",
-            "A new map like MAP without KEY.",
+            "A new map like MAP without KEY; removing an absent key is not an error.",
             "(map-remove {:a 1 :b 2} :a)",
             "{:b 2}",
             "map-set",
@@ -151,7 +156,8 @@ pub fn register(r: &mut Registry) {
         map_update,
         doc(
             "(map-update map key f [default])",
-            "A new map with KEY bound to (f old), where old is KEY's value or DEFAULT (#f).",
+            "A new map with KEY bound to (f old), where old is KEY's value, or DEFAULT \
+             (#f without one) when KEY is absent.",
             "(map-update {:n 1} :n (lambda (x) (+ x 1)))",
             "{:n 2}",
             "map-set",
@@ -173,7 +179,10 @@ fn wrap(m: LMap) -> Value {
 fn hash_map(_: &mut Ctx, a: &[Value]) -> R {
     if !a.len().is_multiple_of(2) {
         return Err(Exception::error(
-            "hash-map: expected an even number of arguments (key value ...)",
+            format!(
+                "hash-map: expected an even number of arguments (key value ...), got {}",
+                a.len()
+            ),
             vec![],
         ));
     }
@@ -267,4 +276,83 @@ fn map_update(ctx: &mut Ctx, a: &[Value]) -> R {
         .unwrap_or_else(|| a.get(3).cloned().unwrap_or(Value::FALSE));
     let new = ctx.apply(f, &[old])?;
     Ok(wrap(m.set(a[1].clone(), new)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lisp_runtime::printer::write_string;
+
+    fn v(text: &str) -> Value {
+        crate::reader::read_all(text, 0).expect("datum")[0].to_value()
+    }
+
+    fn call(f: fn(&mut Ctx, &[Value]) -> R, args: &[Value]) -> String {
+        match f(&mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())), args) {
+            Ok(x) => write_string(&x),
+            Err(e) => format!("error: {}", e.message()),
+        }
+    }
+
+    fn map_of(kvs: &[&str]) -> Value {
+        let args: Vec<Value> = kvs.iter().map(|t| v(t)).collect();
+        hash_map(&mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())), &args).expect("map")
+    }
+
+    #[test]
+    fn maps_keep_insertion_order_and_are_persistent() {
+        let m = map_of(&[":b", "1", ":a", "2"]);
+        assert_eq!(write_string(&m), "{:b 1 :a 2}");
+        let m2 = map_set(
+            &mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())),
+            &[m.clone(), v(":c"), v("3")],
+        )
+        .expect("set");
+        assert_eq!(write_string(&m), "{:b 1 :a 2}");
+        assert_eq!(write_string(&m2), "{:b 1 :a 2 :c 3}");
+        assert_eq!(
+            call(map_set, &[m2.clone(), v(":b"), v("9")]),
+            "{:b 9 :a 2 :c 3}"
+        );
+        assert_eq!(call(map_keys, std::slice::from_ref(&m2)), "(:b :a :c)");
+        assert_eq!(call(map_values, std::slice::from_ref(&m2)), "(1 2 3)");
+        assert_eq!(
+            call(map_to_list, std::slice::from_ref(&m2)),
+            "((:b . 1) (:a . 2) (:c . 3))"
+        );
+        assert_eq!(call(map_count, std::slice::from_ref(&m2)), "3");
+        assert_eq!(call(map_remove, &[m2.clone(), v(":a")]), "{:b 1 :c 3}");
+        assert_eq!(call(map_remove, &[m2, v(":zz")]), "{:b 1 :a 2 :c 3}");
+    }
+
+    #[test]
+    fn keys_compare_with_equal() {
+        let m = map_of(&["(1 2)", "list", "\"s\"", "string"]);
+        assert_eq!(call(map_get, &[m.clone(), v("(1 2)")]), "list");
+        assert_eq!(call(map_get, &[m.clone(), v("\"s\"")]), "string");
+        assert_eq!(call(map_get, &[m.clone(), v("x")]), "#f");
+        assert_eq!(call(map_get, &[m.clone(), v("x"), v("0")]), "0");
+        assert_eq!(call(map_contains, &[m.clone(), v("(1 2)")]), "#t");
+        assert_eq!(call(map_contains, &[m, v("(1 2 3)")]), "#f");
+        assert_eq!(call(is_map, &[v("()")]), "#f");
+    }
+
+    #[test]
+    fn merge_prefers_later_maps_and_errors_name_the_value() {
+        let a = map_of(&[":x", "1", ":y", "2"]);
+        let b = map_of(&[":y", "3", ":z", "4"]);
+        assert_eq!(call(map_merge, &[a, b]), "{:x 1 :y 3 :z 4}");
+        assert_eq!(
+            call(hash_map, &[v("1"), v("2"), v("3")]),
+            "error: hash-map: expected an even number of arguments (key value ...), got 3"
+        );
+        assert_eq!(
+            call(map_get, &[v("(1)"), v("1")]),
+            "error: bad argument #1 to 'map-get' (map expected, got (1))"
+        );
+        assert_eq!(
+            call(map_merge, &[map_of(&[]), v("5")]),
+            "error: bad argument #2 to 'map-merge' (map expected, got 5)"
+        );
+    }
 }

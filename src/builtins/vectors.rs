@@ -156,7 +156,31 @@ pub fn register(r: &mut Registry) {
             "subvector",
         ),
     );
-    r.alias("subvector", "vector-copy");
+    r.def(
+        "subvector",
+        Arity::exactly(3),
+        subvector,
+        doc(
+            "(subvector vector start end)",
+            "A new vector of the elements of VECTOR from index START up to but excluding END.",
+            "(subvector #(a b c d) 1 3)",
+            "#(b c)",
+            "vector-copy",
+        ),
+    );
+    r.def(
+        "vector-copy!",
+        Arity::between(3, 5),
+        vector_copy_into,
+        doc(
+            "(vector-copy! to at from [start [end]])",
+            "Copies the elements of FROM (from START to END) into TO starting at index AT, \
+             as R7RS does; TO and FROM may be the same vector.",
+            "(let ((v (vector 1 2 3 4))) (vector-copy! v 1 #(a b)) v)",
+            "#(1 a b 4)",
+            "vector-copy vector-fill!",
+        ),
+    );
     r.def(
         "vector-append",
         Arity::at_least(0),
@@ -199,6 +223,7 @@ pub fn make(items: Vec<Value>) -> Value {
     Value::object(Object::Vector(RwLock::new(items)))
 }
 
+/// `NAME: index K out of range for vector of length N`.
 fn index_error(name: &str, k: &Value, len: usize) -> Exception {
     Exception::error(
         format!(
@@ -219,9 +244,15 @@ fn bounds(name: &str, a: &[Value], from: usize, len: usize) -> Result<(usize, us
         Some(v) => args::index(name, from + 2, v)?,
         None => len,
     };
-    if start > end || end > len {
+    if end > len {
         return Err(Exception::error(
-            format!("{name}: range {start}..{end} out of bounds for length {len}"),
+            format!("{name}: end index {end} out of range for vector of length {len}"),
+            vec![],
+        ));
+    }
+    if start > end {
+        return Err(Exception::error(
+            format!("{name}: start index {start} is past end index {end}"),
             vec![],
         ));
     }
@@ -232,16 +263,25 @@ fn vector(_: &mut Ctx, a: &[Value]) -> R {
     Ok(make(a.to_vec()))
 }
 
-fn make_vector(_: &mut Ctx, a: &[Value]) -> R {
-    let k = args::index("make-vector", 1, &a[0])?;
-    if k > 1 << 32 {
+/// `items` grown to `len` elements of `fill`. The length is user data:
+/// reserving first turns an impossible size into a catchable error
+/// instead of an allocation failure that aborts the process.
+fn filled(name: &str, mut items: Vec<Value>, len: usize, fill: Value) -> R {
+    let extra = len.saturating_sub(items.len());
+    if items.try_reserve_exact(extra).is_err() {
         return Err(Exception::error(
-            format!("make-vector: size {k} too large"),
+            format!("{name}: cannot allocate a vector of length {len}"),
             vec![],
         ));
     }
+    items.resize(len, fill);
+    Ok(make(items))
+}
+
+fn make_vector(_: &mut Ctx, a: &[Value]) -> R {
+    let k = args::index("make-vector", 1, &a[0])?;
     let fill = a.get(1).cloned().unwrap_or(Value::fixnum(0));
-    Ok(make(vec![fill; k]))
+    filled("make-vector", Vec::new(), k, fill)
 }
 
 fn is_vector(_: &mut Ctx, a: &[Value]) -> R {
@@ -257,24 +297,40 @@ fn vector_length(_: &mut Ctx, a: &[Value]) -> R {
     ))
 }
 
+/// An index argument: any exact integer (a big or negative one is simply
+/// out of range), `None` standing for "out of range".
+fn index_arg(name: &str, pos: usize, k: &Value) -> Result<Option<usize>, Exception> {
+    if let Some(n) = k.as_fixnum() {
+        return Ok(usize::try_from(n).ok());
+    }
+    match k.as_object() {
+        Some(Object::BigInt(_)) => Ok(None),
+        _ => Err(Exception::wrong_type(name, pos, "integer", k)),
+    }
+}
+
 fn vector_ref(_: &mut Ctx, a: &[Value]) -> R {
-    let items = vector_obj("vector-ref", 1, &a[0])?.read();
-    let k = args::int("vector-ref", 2, &a[1])?;
-    usize::try_from(k)
-        .ok()
-        .and_then(|k| items.get(k).cloned())
+    let lock = vector_obj("vector-ref", 1, &a[0])?;
+    let k = index_arg("vector-ref", 2, &a[1])?;
+    let items = lock.read();
+    k.and_then(|k| items.get(k).cloned())
         .ok_or_else(|| index_error("vector-ref", &a[1], items.len()))
 }
 
 fn vector_set(_: &mut Ctx, a: &[Value]) -> R {
-    let mut items = vector_obj("vector-set!", 1, &a[0])?.write();
-    let k = args::int("vector-set!", 2, &a[1])?;
-    let len = items.len();
-    let slot = usize::try_from(k)
-        .ok()
-        .and_then(|k| items.get_mut(k))
-        .ok_or_else(|| index_error("vector-set!", &a[1], len))?;
-    *slot = a[2].clone();
+    let lock = vector_obj("vector-set!", 1, &a[0])?;
+    let k = index_arg("vector-set!", 2, &a[1])?;
+    // The old element is freed after the lock is released: freeing a long
+    // list takes a while, and other threads should not wait for it.
+    let old = {
+        let mut items = lock.write();
+        let len = items.len();
+        let slot = k
+            .and_then(|k| items.get_mut(k))
+            .ok_or_else(|| index_error("vector-set!", &a[1], len))?;
+        std::mem::replace(slot, a[2].clone())
+    };
+    drop(old);
     Ok(Value::VOID)
 }
 
@@ -327,10 +383,50 @@ fn vector_for_each(ctx: &mut Ctx, a: &[Value]) -> R {
     Ok(Value::VOID)
 }
 
-fn vector_copy(_: &mut Ctx, a: &[Value]) -> R {
-    let items = vector_obj("vector-copy", 1, &a[0])?.read().clone();
-    let (start, end) = bounds("vector-copy", a, 1, items.len())?;
+/// The elements of vector `a[0]` between the optional bounds `a[1]`, `a[2]`.
+fn copy_range(name: &str, a: &[Value]) -> R {
+    let items = vector_obj(name, 1, &a[0])?.read();
+    let (start, end) = bounds(name, a, 1, items.len())?;
     Ok(make(items[start..end].to_vec()))
+}
+
+fn vector_copy(_: &mut Ctx, a: &[Value]) -> R {
+    copy_range("vector-copy", a)
+}
+
+fn subvector(_: &mut Ctx, a: &[Value]) -> R {
+    copy_range("subvector", a)
+}
+
+fn vector_copy_into(_: &mut Ctx, a: &[Value]) -> R {
+    let to = vector_obj("vector-copy!", 1, &a[0])?;
+    let at = args::index("vector-copy!", 2, &a[1])?;
+    // Copy the source out first: FROM may be TO itself, and holding its
+    // read lock while taking TO's write lock would deadlock.
+    let source = {
+        let from = vector_obj("vector-copy!", 3, &a[2])?.read();
+        let (start, end) = bounds("vector-copy!", a, 3, from.len())?;
+        from[start..end].to_vec()
+    };
+    let mut target = to.write();
+    let fits = at
+        .checked_add(source.len())
+        .is_some_and(|end| end <= target.len());
+    if !fits {
+        return Err(Exception::error(
+            format!(
+                "vector-copy!: {} elements do not fit at index {at} of a vector of length {}",
+                source.len(),
+                target.len()
+            ),
+            vec![],
+        ));
+    }
+    // As in vector-set!, the replaced elements are freed after unlocking.
+    let replaced: Vec<Value> = target.splice(at..at + source.len(), source).collect();
+    drop(target);
+    drop(replaced);
+    Ok(Value::VOID)
 }
 
 fn vector_append(_: &mut Ctx, a: &[Value]) -> R {
@@ -347,9 +443,9 @@ fn vector_append(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn vector_grow(_: &mut Ctx, a: &[Value]) -> R {
-    let mut items = vector_obj("vector-grow", 1, &a[0])?.read().clone();
+    let items = vector_obj("vector-grow", 1, &a[0])?.read().clone();
     let k = args::index("vector-grow", 2, &a[1])?;
-    if k < items.len() || k > 1 << 32 {
+    if k < items.len() {
         return Err(Exception::error(
             format!(
                 "vector-grow: cannot grow a vector of length {} to {k}",
@@ -358,6 +454,109 @@ fn vector_grow(_: &mut Ctx, a: &[Value]) -> R {
             vec![],
         ));
     }
-    items.resize(k, Value::fixnum(0));
-    Ok(make(items))
+    filled("vector-grow", items, k, Value::fixnum(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lisp_runtime::printer::write_string;
+
+    fn v(text: &str) -> Value {
+        crate::reader::read_all(text, 0).expect("datum")[0].to_value()
+    }
+
+    fn call(f: fn(&mut Ctx, &[Value]) -> R, args: &[Value]) -> String {
+        match f(&mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())), args) {
+            Ok(x) => write_string(&x),
+            Err(e) => format!("error: {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn construction_and_access() {
+        assert_eq!(call(vector, &[v("1"), v("a")]), "#(1 a)");
+        assert_eq!(call(make_vector, &[v("2")]), "#(0 0)");
+        assert_eq!(call(make_vector, &[v("2"), v("x")]), "#(x x)");
+        assert_eq!(call(list_to_vector, &[v("(1 2)")]), "#(1 2)");
+        assert_eq!(call(vector_length, &[v("#(1 2 3)")]), "3");
+        assert_eq!(call(vector_ref, &[v("#(a b c)"), v("2")]), "c");
+        assert_eq!(call(is_vector, &[v("(1)")]), "#f");
+        assert_eq!(
+            call(vector_to_list, &[v("#(1 2 3)"), v("1"), v("2")]),
+            "(2)"
+        );
+    }
+
+    #[test]
+    fn index_errors_name_the_procedure_and_index() {
+        assert_eq!(
+            call(vector_ref, &[v("#(a b c)"), v("5")]),
+            "error: vector-ref: index 5 out of range for vector of length 3"
+        );
+        assert_eq!(
+            call(vector_ref, &[v("#(a)"), v("-1")]),
+            "error: vector-ref: index -1 out of range for vector of length 1"
+        );
+        assert_eq!(
+            call(vector_ref, &[v("#(a)"), v("100000000000000000000000")]),
+            "error: vector-ref: index 100000000000000000000000 out of range for vector of length 1"
+        );
+        assert_eq!(
+            call(vector_set, &[v("#()"), v("0"), v("1")]),
+            "error: vector-set!: index 0 out of range for vector of length 0"
+        );
+        assert_eq!(
+            call(vector_ref, &[v("(1)"), v("0")]),
+            "error: bad argument #1 to 'vector-ref' (vector expected, got (1))"
+        );
+        assert_eq!(
+            call(vector_copy, &[v("#(1 2)"), v("1"), v("3")]),
+            "error: vector-copy: end index 3 out of range for vector of length 2"
+        );
+    }
+
+    #[test]
+    fn mutation_is_visible_through_every_reference() {
+        let vec = v("#(1 2 3)");
+        call(vector_set, &[vec.clone(), v("0"), v("x")]);
+        assert_eq!(write_string(&vec), "#(x 2 3)");
+        call(vector_fill, &[vec.clone(), v("0"), v("2")]);
+        assert_eq!(write_string(&vec), "#(x 2 0)");
+        call(
+            vector_copy_into,
+            &[vec.clone(), v("1"), vec.clone(), v("0"), v("2")],
+        );
+        assert_eq!(write_string(&vec), "#(x x 2)");
+        assert_eq!(
+            call(vector_copy_into, &[vec.clone(), v("2"), v("#(a b)")]),
+            "error: vector-copy!: 2 elements do not fit at index 2 of a vector of length 3"
+        );
+    }
+
+    #[test]
+    fn copies_are_fresh_and_sizes_are_checked() {
+        let vec = v("#(1 2)");
+        let copy = vector_copy(
+            &mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())),
+            std::slice::from_ref(&vec),
+        )
+        .expect("copy");
+        call(vector_set, &[copy.clone(), v("0"), v("9")]);
+        assert_eq!(write_string(&vec), "#(1 2)");
+        assert_eq!(write_string(&copy), "#(9 2)");
+        assert_eq!(
+            call(subvector, &[v("#(a b c d)"), v("1"), v("3")]),
+            "#(b c)"
+        );
+        assert_eq!(
+            call(vector_append, &[v("#(1)"), v("#()"), v("#(2)")]),
+            "#(1 2)"
+        );
+        assert_eq!(call(vector_grow, &[v("#(1)"), v("3")]), "#(1 0 0)");
+        assert_eq!(
+            call(make_vector, &[Value::int(1 << 61)]),
+            "error: make-vector: cannot allocate a vector of length 2305843009213693952"
+        );
+    }
 }
