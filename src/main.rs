@@ -152,12 +152,13 @@ fn run(cli: Cli) -> u8 {
         Some(Command::Bench { files, runs }) => lisp::bench::run(&files, runs),
         Some(Command::Help { name }) => {
             let registry = lisp::builtins::all();
+            let style = lisp::help::Style::for_stdout();
             match name {
                 None => {
-                    print!("{}", lisp::help::overview(&registry));
+                    print!("{}", lisp::help::overview(&registry, &[], style));
                     0
                 }
-                Some(name) => match lisp::help::text_for(&registry, &name) {
+                Some(name) => match lisp::help::text_for(&registry, &name, &[], style) {
                     Ok(text) => {
                         print!("{text}");
                         0
