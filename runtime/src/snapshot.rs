@@ -166,6 +166,7 @@ mod tests {
             heat: AtomicU32::new(0),
             jit_entry: AtomicUsize::new(0),
             jit_failed: AtomicBool::new(false),
+            jit_direct: AtomicUsize::new(0),
         })
     }
 
