@@ -27,9 +27,12 @@ use std::collections::HashMap;
 /// thunk) keeps the sharing between them.
 #[derive(Default)]
 pub struct Snapshot {
-    /// Address of an original closure or cell -> its copy. A closure that
-    /// needed no copy maps to itself.
-    copies: HashMap<u64, Value>,
+    /// Address of an original closure or cell -> (the original, its copy).
+    /// A closure that needed no copy maps to itself. The original is kept
+    /// alive so that its address cannot be reused while the memo exists:
+    /// a closure shared through a vector may have its cells set! by another
+    /// thread during the snapshot, dropping what they held.
+    copies: HashMap<u64, (Value, Value)>,
 }
 
 /// The snapshot of one value (see the module doc).
@@ -47,10 +50,10 @@ impl Snapshot {
 
     /// The snapshot of `v`.
     pub fn copy(&mut self, v: &Value) -> Value {
-        if !is_copied_kind(v) {
+        if !needs_copy(v) {
             return v.clone();
         }
-        if let Some(done) = self.copies.get(&v.address()) {
+        if let Some((_, done)) = self.copies.get(&v.address()) {
             return done.clone();
         }
         let mut cells = Vec::new();
@@ -60,7 +63,7 @@ impl Snapshot {
         // what breaks cycles, since a closure's captures are immutable.
         for old in closures {
             let copy = self.copy_closure(&old);
-            self.copies.insert(old.address(), copy);
+            self.copies.insert(old.address(), (old, copy));
         }
         for (new, old_contents) in cells {
             let contents = self.mapped(&old_contents);
@@ -93,8 +96,8 @@ impl Snapshot {
                 Some(Object::Cell(m)) => {
                     let contents = m.lock().clone();
                     let fresh = Value::object(Object::Cell(Mutex::new(Value::UNBOUND)));
-                    self.copies.insert(address, fresh.clone());
-                    if is_copied_kind(&contents) {
+                    self.copies.insert(address, (v.clone(), fresh.clone()));
+                    if needs_copy(&contents) {
                         stack.push((contents.clone(), false));
                     }
                     cells.push((fresh, contents));
@@ -104,7 +107,7 @@ impl Snapshot {
                     let children: Vec<Value> = c
                         .captured
                         .iter()
-                        .filter(|x| is_copied_kind(x))
+                        .filter(|x| needs_copy(x))
                         .cloned()
                         .collect();
                     stack.push((v, true));
@@ -137,16 +140,27 @@ impl Snapshot {
         if !is_copied_kind(v) {
             return v.clone();
         }
-        self.copies
-            .get(&v.address())
-            .cloned()
-            .unwrap_or_else(|| v.clone())
+        match self.copies.get(&v.address()) {
+            Some((_, copy)) => copy.clone(),
+            None => v.clone(),
+        }
     }
 }
 
 /// Closures and cells are what a snapshot copies.
 fn is_copied_kind(v: &Value) -> bool {
     matches!(v.as_object(), Some(Object::Closure(_) | Object::Cell(_)))
+}
+
+/// Whether `v` may have to be copied: a cell, or a closure that captures a
+/// cell or a closure. A closure capturing neither (most global functions)
+/// is its own snapshot, found without touching the memo.
+fn needs_copy(v: &Value) -> bool {
+    match v.as_object() {
+        Some(Object::Cell(_)) => true,
+        Some(Object::Closure(c)) => c.captured.iter().any(is_copied_kind),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -156,7 +170,13 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize};
     use std::sync::Arc;
 
+    /// One template for every test closure: only captures matter here.
     fn template() -> Arc<Template> {
+        static TEMPLATE: std::sync::OnceLock<Arc<Template>> = std::sync::OnceLock::new();
+        TEMPLATE.get_or_init(new_template).clone()
+    }
+
+    fn new_template() -> Arc<Template> {
         Arc::new(Template {
             name: Mutex::new(None),
             arity: Arity::exactly(0),
