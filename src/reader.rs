@@ -22,7 +22,7 @@ use crate::syntax::Datum;
 use cursor::Cursor;
 use lisp_runtime::Span;
 
-pub use number::parse_number;
+pub use number::{parse_number, parse_number_in};
 pub use parser::MAX_DEPTH;
 
 /// A malformed-input error.

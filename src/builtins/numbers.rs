@@ -822,24 +822,8 @@ fn number_to_string(_: &mut Ctx, a: &[Value]) -> R {
 fn string_to_number(_: &mut Ctx, a: &[Value]) -> R {
     let text = args::str("string->number", 1, &a[0])?;
     let radix = radix_arg("string->number", a)?;
-    let prefixed;
-    let token = match radix {
-        10 => text,
-        16 => {
-            prefixed = format!("#x{text}");
-            &prefixed
-        }
-        8 => {
-            prefixed = format!("#o{text}");
-            &prefixed
-        }
-        _ => {
-            prefixed = format!("#b{text}");
-            &prefixed
-        }
-    };
     use crate::syntax::DatumKind;
-    Ok(match crate::reader::parse_number(token.trim()) {
+    Ok(match crate::reader::parse_number_in(text.trim(), radix) {
         Some(DatumKind::Int(n)) => Value::int(n),
         Some(DatumKind::BigInt(b)) => big_to_value(b),
         Some(DatumKind::Float(f)) => Value::float(f),

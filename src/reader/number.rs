@@ -12,8 +12,18 @@ use num_traits::{FromPrimitive, ToPrimitive};
 
 /// Parses a numeric token, with any `#x #b #o #d #e #i` prefixes (at most
 /// one radix and one exactness, in either order). `None` if the token is
-/// not a number. Also the parser behind `string->number`.
+/// not a number.
 pub fn parse_number(token: &str) -> Option<DatumKind> {
+    parse_number_in(token, 10)
+}
+
+/// Like [`parse_number`], reading digits in `default_radix` (2, 8, 10 or
+/// 16) unless the token has its own radix prefix: `string->number` with a
+/// radix argument.
+pub fn parse_number_in(token: &str, default_radix: u32) -> Option<DatumKind> {
+    if !matches!(default_radix, 2 | 8 | 10 | 16) {
+        return None;
+    }
     let mut radix = None;
     let mut exact = None;
     let mut rest = token;
@@ -34,7 +44,7 @@ pub fn parse_number(token: &str) -> Option<DatumKind> {
         }
         rest = chars.as_str();
     }
-    let kind = parse_real(rest, radix.unwrap_or(10))?;
+    let kind = parse_real(rest, radix.unwrap_or(default_radix))?;
     match exact {
         None => Some(kind),
         Some(true) => to_exact(kind),
@@ -226,6 +236,27 @@ mod tests {
         assert_eq!(parsed("#i#xff"), "float 255.0");
         assert_eq!(parsed("#e1.5"), "none", "no rationals to hold 3/2");
         assert_eq!(parsed("#e+inf.0"), "none");
+    }
+
+    #[test]
+    fn a_default_radix_yields_to_a_prefix() {
+        let parsed_in = |token, radix| match parse_number_in(token, radix) {
+            Some(DatumKind::Int(n)) => Some(n),
+            _ => None,
+        };
+        assert_eq!(parsed_in("ff", 16), Some(255));
+        assert_eq!(parsed_in("#xff", 16), Some(255));
+        assert_eq!(parsed_in("#b11", 16), Some(3));
+        assert_eq!(parsed_in("-101", 2), Some(-5));
+        assert_eq!(parsed_in("777", 8), Some(511));
+        assert_eq!(parsed_in("8", 8), None);
+        assert_eq!(
+            parsed_in("10", 37),
+            None,
+            "no panic on a radix char::is_digit refuses"
+        );
+        assert!(parse_number_in("#e1.5", 16).is_none());
+        assert!(parse_number_in("1.5", 16).is_none());
     }
 
     #[test]
