@@ -11,6 +11,9 @@ use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 
+/// Entries kept in ~/.lisp_history.
+const HISTORY_SIZE: usize = 1000;
+
 /// Completes the symbol under the cursor from the bound global names and
 /// the special forms.
 #[derive(Helper, Highlighter, Hinter, Validator)]
@@ -75,13 +78,18 @@ fn history_path() -> Option<std::path::PathBuf> {
 pub fn run(mut engine: Engine) -> u8 {
     let interrupt = engine.ctx.interrupt.clone();
     let _ = ctrlc::set_handler(move || interrupt.store(true, Ordering::Relaxed));
-    let mut editor: Editor<LispHelper, rustyline::history::DefaultHistory> = match Editor::new() {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: cannot start the line editor: {e}");
-            return 1;
-        }
-    };
+    let config = rustyline::Config::builder()
+        .max_history_size(HISTORY_SIZE)
+        .map(|b| b.auto_add_history(false).build())
+        .unwrap_or_default();
+    let mut editor: Editor<LispHelper, rustyline::history::DefaultHistory> =
+        match Editor::with_config(config) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: cannot start the line editor: {e}");
+                return 1;
+            }
+        };
     editor.set_helper(Some(LispHelper {
         names: bound_names(&engine),
     }));
@@ -113,17 +121,9 @@ pub fn run(mut engine: Engine) -> u8 {
                 let _ = editor.add_history_entry(source.trim_end());
                 counter += 1;
                 engine.ctx.interrupt.store(false, Ordering::Relaxed);
-                let result = engine.eval_str(&source, &format!("<repl {counter}>"));
-                let _ = std::io::stdout().flush();
-                match result {
-                    Ok(v) => print_value(&v),
-                    Err(e) => {
-                        if let Signal::Exit(code) = e.signal() {
-                            save(&mut editor, &history);
-                            return (*code).clamp(0, 255) as u8;
-                        }
-                        eprint!("{}", crate::diagnostic::render(&e));
-                    }
+                if let Some(code) = eval_and_print(&mut engine, &source, counter) {
+                    save(&mut editor, &history);
+                    return code;
                 }
                 if let Some(h) = editor.helper_mut() {
                     h.names = bound_names(&engine);
@@ -151,6 +151,38 @@ fn save(
     if let Some(path) = history {
         let _ = editor.save_history(path);
     }
+}
+
+/// Evaluates every form of one input in turn, printing each value (with
+/// `write`; nothing for void) or the error, which ends that input. Returns
+/// the exit status when the input called `exit`.
+fn eval_and_print(engine: &mut Engine, source: &str, counter: usize) -> Option<u8> {
+    let file = lisp_runtime::span::register_file(&format!("<repl {counter}>"), source);
+    let forms = match crate::reader::read_all(source, file) {
+        Ok(forms) => forms,
+        Err(e) => {
+            eprint!(
+                "{}",
+                crate::diagnostic::render(&crate::engine::read_error(e))
+            );
+            return None;
+        }
+    };
+    for form in forms {
+        let result = engine.host.clone().eval_datum(&mut engine.ctx, form);
+        let _ = std::io::stdout().flush();
+        match result {
+            Ok(v) => print_value(&v),
+            Err(e) => {
+                if let Signal::Exit(code) = e.signal() {
+                    return Some((*code).clamp(0, 255) as u8);
+                }
+                eprint!("{}", crate::diagnostic::render(&e));
+                return None;
+            }
+        }
+    }
+    None
 }
 
 fn print_value(v: &Value) {

@@ -95,7 +95,10 @@ impl<T> Grant<T> {
 /// An allowed directory, opened once. When the flag named a file rather
 /// than a directory, `file` is its name and `dir` is its parent.
 struct Root {
-    path: PathBuf,
+    /// The root as given (made absolute) and as resolved by the file
+    /// system: a request may name it either way, e.g. through a symlinked
+    /// directory the user allowed.
+    paths: Vec<PathBuf>,
     dir: Dir,
     file: Option<OsString>,
 }
@@ -136,7 +139,11 @@ impl Sandbox {
         };
         let absolute = absolute(path);
         for root in roots {
-            let Ok(rel) = absolute.strip_prefix(&root.path) else {
+            let Some(rel) = root
+                .paths
+                .iter()
+                .find_map(|p| absolute.strip_prefix(p).ok())
+            else {
                 continue;
             };
             match &root.file {
@@ -281,23 +288,19 @@ impl Sandbox {
 /// parent does not exist cannot be reached and grants nothing.
 fn open_root(path: &Path) -> Option<Root> {
     let absolute = absolute(path);
-    if absolute.is_dir() {
-        let path = absolute.canonicalize().ok()?;
-        let dir = Dir::open_ambient_dir(&path, ambient_authority()).ok()?;
-        return Some(Root {
-            path,
-            dir,
-            file: None,
-        });
+    let (given, file) = if absolute.is_dir() {
+        (absolute, None)
+    } else {
+        let name = absolute.file_name()?.to_os_string();
+        (absolute.parent()?.to_path_buf(), Some(name))
+    };
+    let resolved = given.canonicalize().ok()?;
+    let dir = Dir::open_ambient_dir(&resolved, ambient_authority()).ok()?;
+    let mut paths = vec![given];
+    if paths[0] != resolved {
+        paths.push(resolved);
     }
-    let name = absolute.file_name()?.to_os_string();
-    let parent = absolute.parent()?.canonicalize().ok()?;
-    let dir = Dir::open_ambient_dir(&parent, ambient_authority()).ok()?;
-    Some(Root {
-        path: parent,
-        dir,
-        file: Some(name),
-    })
+    Some(Root { paths, dir, file })
 }
 
 /// `path` made absolute against the current directory, with `.` and `..`

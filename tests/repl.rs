@@ -40,6 +40,10 @@ fn a_session_defines_calls_fails_interrupts_completes_and_exits() {
     p.send_line("(list \"str\" #\\c)").unwrap();
     p.exp_string("(\"str\" #\\c)").unwrap();
 
+    // Several forms on one line: each value is printed, void ones not.
+    p.send_line("(define z (+ 20 1)) z (* z 2)").unwrap();
+    p.exp_string("21\r\n42\r\n").unwrap();
+
     // An error is reported and the session goes on.
     p.send_line("(car '())").unwrap();
     p.exp_string("error: bad argument #1 to 'car' (pair expected, got ())")

@@ -293,3 +293,59 @@ fn the_command_line_flags_grant_access() {
         String::from_utf8_lossy(&bare.stderr)
     );
 }
+
+#[test]
+fn a_root_allowed_through_a_symlink_is_reachable_by_either_name() {
+    let root = fixture("aliased");
+    let alias = root.join("alias");
+    std::os::unix::fs::symlink(root.join("inside"), &alias).unwrap();
+    let mut e = engine(read_only(&alias));
+    let via_alias = lisp_str(&alias.join("data.txt"));
+    let via_target = lisp_str(&root.join("inside/data.txt"));
+    assert_eq!(
+        eval(&mut e, &format!("(read-file {via_alias})")),
+        "\"hello\\nworld\\n\""
+    );
+    assert_eq!(
+        eval(&mut e, &format!("(read-file {via_target})")),
+        "\"hello\\nworld\\n\""
+    );
+    let out = eval(
+        &mut e,
+        &format!("(read-file {})", lisp_str(&alias.join("../secret.txt"))),
+    );
+    assert!(out.contains("denied"), "{out}");
+}
+
+#[test]
+fn load_evaluates_a_file_through_the_sandbox() {
+    let root = fixture("load");
+    let inside = root.join("inside");
+    std::fs::write(
+        inside.join("lib.lisp"),
+        "(define (triple x) \"Three times X.\" (* 3 x))\n(define loaded 'yes)\n'lib-loaded\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("outside.lisp"), "(define pwned #t)").unwrap();
+    let mut e = engine(read_only(&inside));
+    assert_eq!(
+        eval(
+            &mut e,
+            &format!("(load {})", lisp_str(&inside.join("lib.lisp")))
+        ),
+        "lib-loaded"
+    );
+    assert_eq!(
+        eval(&mut e, "(list loaded (triple 14) (doc triple))"),
+        "(yes 42 \"Three times X.\")"
+    );
+    let out = eval(
+        &mut e,
+        &format!("(load {})", lisp_str(&root.join("outside.lisp"))),
+    );
+    assert!(
+        out.contains("read access") && out.contains("denied"),
+        "{out}"
+    );
+    assert!(eval(&mut e, "pwned").contains("unbound"));
+}
