@@ -186,6 +186,13 @@ fn each_result(
     mut each: impl FnMut(Value) -> Result<(), Exception>,
 ) -> Result<(), Exception> {
     let f = args::procedure(name, 1, &a[0])?;
+    if let [list] = &a[1..] {
+        // The common one-list case: no row vector per call.
+        for item in args::list(name, 2, list)? {
+            each(ctx.apply(f, std::slice::from_ref(&item))?)?;
+        }
+        return Ok(());
+    }
     let (cols, n) = columns(name, 2, &a[1..])?;
     for i in 0..n {
         each(ctx.apply(f, &row(&cols, i))?)?;
