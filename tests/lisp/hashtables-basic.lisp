@@ -64,3 +64,13 @@
 (define many (make-hash-table))
 (for-each (lambda (i) (hash-table-set! many (number->string i) i)) (range 0 20000))
 (show (hash-table-count many) (hash-table-ref many "12345") (apply + (hash-table-values many)) (length (hash-table-keys many)))
+
+; keys that would make hashing explode: a vector containing itself, and a
+; list sharing its halves 60 levels deep (2^60 paths)
+(define self (vector 1))
+(vector-set! self 0 self)
+(define dag (let loop ((x '()) (i 0)) (if (= i 60) x (loop (list x x) (+ i 1)))))
+(define odd-keys (make-hash-table))
+(hash-table-set! odd-keys self 'self)
+(hash-table-set! odd-keys dag 'dag)
+(show (hash-table-ref odd-keys self) (hash-table-ref odd-keys dag) (hash-table-count odd-keys))
