@@ -56,7 +56,7 @@ fn lisp_test_passes_on_the_projects_own_tests() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(
-        stdout.trim_end().ends_with("18 passed, 0 failed"),
+        stdout.trim_end().ends_with("19 passed, 0 failed"),
         "{stdout}"
     );
 }

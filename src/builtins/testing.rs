@@ -7,7 +7,7 @@ use super::{args, doc, Registry};
 use crate::testing::TestCase;
 use lisp_runtime::equality::equal;
 use lisp_runtime::error::error_value;
-use lisp_runtime::{Arity, Ctx, Exception, Signal, Value};
+use lisp_runtime::{Arity, Ctx, Exception, Object, Signal, Value};
 
 type R = Result<Value, Exception>;
 
@@ -126,8 +126,19 @@ fn assert_false(_: &mut Ctx, a: &[Value]) -> R {
     Err(failure(message, Value::FALSE, a[0].clone()))
 }
 
+/// `(assert-error expr)` passes when EXPR raises. EXPR may also evaluate
+/// to a thunk (`(assert-error (lambda () ...))`), which is then called and
+/// must raise.
 fn assert_error(ctx: &mut Ctx, a: &[Value]) -> R {
-    match ctx.apply(&a[0], &[]) {
+    let thunk = args::procedure("assert-error", 1, &a[0])?;
+    let mut outcome = ctx.apply(thunk, &[]);
+    if let Ok(v) = &outcome {
+        if matches!(v.as_object(), Some(Object::Closure(_))) {
+            let v = v.clone();
+            outcome = ctx.apply(&v, &[]);
+        }
+    }
+    match outcome {
         Err(e) => match e.signal() {
             Signal::Raise { payload, .. } => Ok(payload.clone()),
             // `exit` and escapes are not errors: let them through.

@@ -43,3 +43,7 @@
     (assert-true (file-error? e))
     (assert-equal "read access to \"/etc/hostname\" denied (run with --allow-read)"
                   (error-object-message e))))
+
+(define-test "assert-error also takes a thunk"
+  (assert-equal 'from-thunk (assert-error (lambda () (raise 'from-thunk))))
+  (assert-error (assert-error (lambda () 'no-error))))
