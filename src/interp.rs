@@ -135,6 +135,7 @@ pub fn procedure_name(f: &Value) -> String {
             None => "anonymous procedure".to_string(),
         },
         Some(Object::Builtin(b)) => b.name.to_string(),
+        Some(Object::Foreign(foreign)) => foreign.name.clone(),
         _ => lisp_runtime::printer::write_string_truncated(f, 40),
     }
 }
@@ -157,6 +158,7 @@ fn call_other(ctx: &mut Ctx, f: &Value, args: &[Value], span: Span) -> R<Value> 
             };
             Err(Exception::new(Signal::Escape { tag: *tag, value }))
         }
+        Some(Object::Foreign(foreign)) => call_foreign(ctx, foreign, args).map_err(|e| e.at(span)),
         Some(Object::Closure(_)) => apply(ctx, f, args),
         _ => Err(Exception::error(
             format!(
@@ -177,6 +179,26 @@ pub fn parameter_value(ctx: &Ctx, param: &Value, p: &lisp_runtime::object::Param
         }
     }
     p.value.lock().clone()
+}
+
+/// Calls a registered Rust closure; a panic inside it becomes a Lisp
+/// error naming the procedure.
+fn call_foreign(ctx: &mut Ctx, f: &lisp_runtime::object::Foreign, args: &[Value]) -> R<Value> {
+    if !f.arity.accepts(args.len()) {
+        return Err(Exception::arity(&f.name, &f.arity.describe(), args.len()));
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (f.func)(ctx, args)));
+    outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(Exception::error(
+            format!("{}: the Rust function panicked: {what}", f.name),
+            vec![],
+        ))
+    })
 }
 
 fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {

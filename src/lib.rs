@@ -5,6 +5,7 @@
 //! addresses, to the [`ir`]) -> [`interp`] or the [`jit`]. [`engine`]
 //! drives it one top-level form at a time.
 
+pub mod api;
 pub mod bench;
 pub mod builtins;
 pub mod diagnostic;

@@ -49,6 +49,9 @@ pub enum Object {
     /// An escape-only continuation made by `call/cc`; calling it unwinds
     /// to the `call/cc` with this tag.
     Continuation(u64),
+    /// A procedure implemented by a Rust closure (registered by an
+    /// embedder).
+    Foreign(Foreign),
     /// An object owned by an embedder or a subsystem outside the runtime.
     Native(Box<dyn NativeObject>),
 }
@@ -160,6 +163,16 @@ pub struct Builtin {
     pub name: &'static str,
     pub arity: Arity,
     pub func: BuiltinFn,
+}
+
+/// The signature of a registered Rust closure.
+pub type ForeignFn = dyn Fn(&mut Ctx, &[Value]) -> Result<Value, Exception> + Send + Sync;
+
+/// A procedure implemented by a Rust closure.
+pub struct Foreign {
+    pub name: String,
+    pub arity: Arity,
+    pub func: Box<ForeignFn>,
 }
 
 /// What the compiler produced for one `lambda`: shared by all closures made

@@ -197,6 +197,9 @@ fn print(v: &Value, write: bool, depth: usize, out: &mut String) {
         }
         Object::Port(_) => out.push_str("#<port>"),
         Object::Continuation(_) => out.push_str("#<continuation>"),
+        Object::Foreign(f) => {
+            let _ = write!(out, "#<procedure {}>", f.name);
+        }
         Object::Native(n) => {
             let _ = write!(out, "#<{}>", n.type_name());
         }

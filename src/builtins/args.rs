@@ -80,6 +80,7 @@ pub fn is_procedure(v: &Value) -> bool {
                 | Object::Builtin(_)
                 | Object::Parameter(_)
                 | Object::Continuation(_)
+                | Object::Foreign(_)
         )
     )
 }

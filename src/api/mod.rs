@@ -1,0 +1,316 @@
+//! The embedding API: run Lisp from Rust, call Lisp procedures with Rust
+//! arguments, and register Rust closures as Lisp procedures.
+//!
+//! A [`Lisp`] is `Send + Sync`: share it between threads (for example in an
+//! `Arc`) and call into it from all of them at once. Each call runs on the
+//! calling thread in its own context, starting from a snapshot of the
+//! engine's global bindings, so concurrent calls never see each other's
+//! half-finished work. Definitions made by [`Lisp::eval`] are published to
+//! the engine when the evaluation finishes.
+//!
+//! ```
+//! use lisp::api::Lisp;
+//! let lisp = Lisp::new();
+//! lisp.eval::<()>("(define (square x) (* x x))").unwrap();
+//! let n: i64 = lisp.call("square", (12,)).unwrap();
+//! assert_eq!(n, 144);
+//! ```
+
+mod convert;
+mod register;
+
+pub use convert::{FromValue, IntoArgs, IntoValue};
+pub use lisp_runtime::Value;
+pub use register::IntoProcedure;
+
+use crate::engine::{Host, Options};
+use crate::sandbox::Permissions;
+use lisp_runtime::{Ctx, Exception, Signal, Symbol};
+use parking_lot::RwLock;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Native stack given to each evaluation (grown on demand with `stacker`,
+/// so deep recursion works from any Rust thread).
+const EVAL_STACK: usize = 256 << 20;
+
+/// An error from Lisp code or from a conversion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The error message (as `error-object-message` plus irritants).
+    pub message: String,
+    /// `file:line:col` of the error, when known.
+    pub location: Option<String>,
+}
+
+impl Error {
+    pub(crate) fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    fn from_exception(e: &Exception) -> Error {
+        Error {
+            message: e.message(),
+            location: e.0.span.map(|s| s.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.location {
+            Some(at) => write!(f, "{} (at {at})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Configures a [`Lisp`] engine.
+///
+/// ```
+/// use lisp::api::Lisp;
+/// let lisp = Lisp::builder().jit(true).jit_threshold(10).build();
+/// assert_eq!(lisp.eval::<i64>("(+ 1 2)").unwrap(), 3);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    options: Options,
+    no_stdlib: bool,
+}
+
+impl Builder {
+    /// Turns the JIT tier on or off (off by default).
+    pub fn jit(mut self, on: bool) -> Builder {
+        self.options.jit = on;
+        self
+    }
+
+    /// Calls before a lambda is compiled (with the JIT on).
+    pub fn jit_threshold(mut self, calls: u32) -> Builder {
+        self.options.jit_threshold = calls;
+        self
+    }
+
+    /// What Lisp code may read, write and connect to (nothing by default).
+    pub fn permissions(mut self, permissions: Permissions) -> Builder {
+        self.options.permissions = permissions;
+        self
+    }
+
+    /// Without the standard library only the core forms and the
+    /// procedures the embedder registers are bound.
+    pub fn stdlib(mut self, on: bool) -> Builder {
+        self.no_stdlib = !on;
+        self
+    }
+
+    /// Builds the engine.
+    pub fn build(self) -> Lisp {
+        let engine = crate::engine::Engine::new(self.options);
+        let globals = if self.no_stdlib {
+            Vec::new()
+        } else {
+            engine.ctx.globals.clone()
+        };
+        Lisp {
+            host: engine.host.clone(),
+            globals: RwLock::new(globals),
+            jit_threshold: engine.ctx.jit_threshold,
+        }
+    }
+}
+
+/// An embedded Lisp engine. `Send + Sync`: many threads may use one.
+pub struct Lisp {
+    host: Arc<Host>,
+    globals: RwLock<Vec<Value>>,
+    jit_threshold: u32,
+}
+
+impl Default for Lisp {
+    fn default() -> Lisp {
+        Lisp::new()
+    }
+}
+
+impl Lisp {
+    /// An engine with the standard library, JIT off, no I/O permissions.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// assert_eq!(lisp.eval::<String>("(string-upcase \"hi\")").unwrap(), "HI");
+    /// ```
+    pub fn new() -> Lisp {
+        Builder::default().build()
+    }
+
+    /// A builder for an engine with options.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::builder().stdlib(false).build();
+    /// assert!(lisp.eval::<i64>("(+ 1 2)").is_err());
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Runs `f` in a fresh context over a snapshot of the globals, on a
+    /// stack large enough for deep recursion.
+    fn with_ctx<T>(
+        &self,
+        publish: bool,
+        f: impl FnOnce(&mut Ctx, &Host) -> Result<T, Exception>,
+    ) -> Result<T, Error> {
+        let snapshot = self.globals.read().clone();
+        let mut ctx = Ctx::new(
+            snapshot,
+            lisp_runtime::thread::next_thread_id(),
+            self.host.clone(),
+        );
+        ctx.jit_threshold = self.jit_threshold;
+        let host = self.host.clone();
+        let result = stacker::grow(EVAL_STACK, || {
+            ctx.set_stack_budget(EVAL_STACK - (4 << 20));
+            f(&mut ctx, &host)
+        });
+        match result {
+            Ok(v) => {
+                if publish {
+                    *self.globals.write() = ctx.globals;
+                }
+                Ok(v)
+            }
+            Err(e) => match e.signal() {
+                Signal::Exit(code) => Err(Error::new(format!("exit {code}"))),
+                _ => Err(Error::from_exception(&e)),
+            },
+        }
+    }
+
+    /// Evaluates `source` and converts its value. Definitions are kept.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// let v: Vec<i64> = lisp.eval("(map (lambda (x) (* x x)) '(1 2 3))").unwrap();
+    /// assert_eq!(v, vec![1, 4, 9]);
+    /// let err = lisp.eval::<i64>("(car 5)").unwrap_err();
+    /// assert!(err.message.contains("car"));
+    /// ```
+    pub fn eval<T: FromValue>(&self, source: &str) -> Result<T, Error> {
+        let v = self.with_ctx(true, |ctx, host| {
+            host.eval_source(ctx, source, "<embedded>")
+        })?;
+        T::from_value(&v)
+    }
+
+    /// Evaluates the file at `path` (read by the host, not the sandbox).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("lisp-doc-eval-file.lisp");
+    /// std::fs::write(&dir, "(define answer 42) answer").unwrap();
+    /// let lisp = lisp::api::Lisp::new();
+    /// assert_eq!(lisp.eval_file::<i64>(&dir).unwrap(), 42);
+    /// ```
+    pub fn eval_file<T: FromValue>(&self, path: &Path) -> Result<T, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+        let name = path.display().to_string();
+        let v = self.with_ctx(true, |ctx, host| host.eval_source(ctx, &text, &name))?;
+        T::from_value(&v)
+    }
+
+    /// Calls the global procedure `name` with Rust arguments.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// lisp.eval::<()>("(define (greet who) (string-append \"hello \" who))").unwrap();
+    /// let s: String = lisp.call("greet", ("rust",)).unwrap();
+    /// assert_eq!(s, "hello rust");
+    /// ```
+    pub fn call<T: FromValue>(&self, name: &str, args: impl IntoArgs) -> Result<T, Error> {
+        let args = args.into_args();
+        let f = self.get::<Value>(name)?;
+        let v = self.with_ctx(false, |ctx, _| ctx.apply(&f, &args))?;
+        T::from_value(&v)
+    }
+
+    /// Calls a procedure value (for example one returned by `eval`).
+    ///
+    /// ```
+    /// use lisp::api::{Lisp, Value};
+    /// let lisp = Lisp::new();
+    /// let add: Value = lisp.eval("(lambda (a b) (+ a b))").unwrap();
+    /// assert_eq!(lisp.apply::<i64>(&add, (2, 3)).unwrap(), 5);
+    /// ```
+    pub fn apply<T: FromValue>(&self, f: &Value, args: impl IntoArgs) -> Result<T, Error> {
+        let args = args.into_args();
+        let v = self.with_ctx(false, |ctx, _| ctx.apply(f, &args))?;
+        T::from_value(&v)
+    }
+
+    /// The value of the global `name`.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// lisp.eval::<()>("(define limit 10)").unwrap();
+    /// assert_eq!(lisp.get::<i64>("limit").unwrap(), 10);
+    /// assert!(lisp.get::<i64>("nothing-here").is_err());
+    /// ```
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, Error> {
+        let id = lisp_runtime::globals::global_id(Symbol::intern(name));
+        let v = self
+            .globals
+            .read()
+            .get(id as usize)
+            .cloned()
+            .unwrap_or(Value::UNBOUND);
+        if v.is_unbound() {
+            return Err(Error::new(format!("unbound variable: {name}")));
+        }
+        T::from_value(&v)
+    }
+
+    /// Binds the global `name` to a Rust value.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// lisp.set("scale", 2.5);
+    /// assert_eq!(lisp.eval::<f64>("(* scale 2)").unwrap(), 5.0);
+    /// ```
+    pub fn set(&self, name: &str, value: impl IntoValue) {
+        let id = lisp_runtime::globals::global_id(Symbol::intern(name)) as usize;
+        let mut globals = self.globals.write();
+        if id >= globals.len() {
+            globals.resize(id + 1, Value::UNBOUND);
+        }
+        globals[id] = value.into_value();
+    }
+
+    /// Registers a Rust closure as the Lisp procedure `name`. Its
+    /// arguments are converted with [`FromValue`] (a failed conversion is a
+    /// Lisp error), its result with [`IntoValue`]; a panic inside it
+    /// becomes a Lisp error instead of a crash.
+    ///
+    /// ```
+    /// let lisp = lisp::api::Lisp::new();
+    /// lisp.register_fn("hypot", |a: f64, b: f64| (a * a + b * b).sqrt());
+    /// assert_eq!(lisp.eval::<f64>("(hypot 3 4)").unwrap(), 5.0);
+    /// assert!(lisp.eval::<f64>("(hypot \"x\" 4)").unwrap_err().message.contains("hypot"));
+    /// lisp.register_fn("boom", || -> i64 { panic!("bad") });
+    /// assert!(lisp.eval::<i64>("(boom)").unwrap_err().message.contains("panicked"));
+    /// ```
+    pub fn register_fn<Args, F: IntoProcedure<Args>>(&self, name: &str, f: F) {
+        self.set(name, register::foreign_value(name, f));
+    }
+}
+
+// The engine handle crosses threads.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Lisp>();
+};
