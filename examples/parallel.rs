@@ -106,7 +106,8 @@ fn main() {
     lisp.call::<i64>("rows-sum", (0.0, 2.0, size as f64, MAX_ITER, 0i64))
         .expect("warm-up");
 
-    let (rust_ms, expected) = median_ms(|| rust_rows(0.0, size as f64, size as f64), 5);
+    let rows = std::hint::black_box(size as f64);
+    let (rust_ms, expected) = median_ms(|| rust_rows(0.0, std::hint::black_box(rows), rows), 5);
     println!("image {size}x{size}, max {MAX_ITER} iterations; Rust reference: {rust_ms:.1} ms (total {expected})");
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut counts = vec![1, 2];
