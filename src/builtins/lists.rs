@@ -304,6 +304,11 @@ fn index_error(name: &str, k: usize, list: &Value) -> Exception {
     Exception::error(message, vec![])
 }
 
+/// A catchable error if a list of `count` new pairs cannot fit in memory.
+fn ensure_room(name: &str, count: usize) -> Result<(), Exception> {
+    super::memory::ensure_room(name, "list", count, super::memory::LIST_PAIR)
+}
+
 fn cons_(_: &mut Ctx, a: &[Value]) -> R {
     Ok(cons(a[0].clone(), a[1].clone()))
 }
@@ -330,6 +335,7 @@ fn cons_star(_: &mut Ctx, a: &[Value]) -> R {
 fn make_list(_: &mut Ctx, a: &[Value]) -> R {
     let k = args::index("make-list", 1, &a[0])?;
     let fill = a.get(1).cloned().unwrap_or(Value::FALSE);
+    ensure_room("make-list", k)?;
     let mut out = Value::NIL;
     for _ in 0..k {
         out = cons(fill.clone(), out);
@@ -483,6 +489,15 @@ fn range(_: &mut Ctx, a: &[Value]) -> R {
             vec![a[2].clone()],
         ));
     }
+    // The element count, in i128 because end - start can exceed i64.
+    let span = (i128::from(end) - i128::from(start)) * i128::from(step.signum());
+    let step_size = i128::from(step).abs();
+    let count = if span <= 0 {
+        0
+    } else {
+        (span + step_size - 1) / step_size
+    };
+    ensure_room("range", usize::try_from(count).unwrap_or(usize::MAX))?;
     // Fixnums are 63-bit, so `i + step` cannot overflow an i64 while `i`
     // is still inside the range.
     let mut out = Vec::new();
@@ -498,6 +513,7 @@ fn iota(_: &mut Ctx, a: &[Value]) -> R {
     let count = args::index("iota", 1, &a[0])?;
     let start = a.get(1).cloned().unwrap_or(Value::fixnum(0));
     let step = a.get(2).cloned().unwrap_or(Value::fixnum(1));
+    ensure_room("iota", count)?;
     // Computed as start + i*step (not by repeated addition) so float steps
     // do not accumulate rounding error, as SRFI 1 recommends.
     // The first element is START itself, even when STEP is a float.
@@ -625,6 +641,25 @@ mod tests {
         );
         assert_eq!(call(iota, &["3"]), "(0 1 2)");
         assert_eq!(call(iota, &["3", "1", "0.5"]), "(1 1.5 2.0)");
+    }
+
+    #[test]
+    fn impossible_sizes_are_errors_not_aborts() {
+        let huge = "4000000000000000000";
+        assert_eq!(
+            call(make_list, &[huge]),
+            format!("error: make-list: cannot allocate a list of {huge} elements")
+        );
+        assert_eq!(
+            call(iota, &[huge]),
+            format!("error: iota: cannot allocate a list of {huge} elements")
+        );
+        assert_eq!(
+            call(range, &["-4611686018427387904", "4611686018427387903"]),
+            "error: range: cannot allocate a list of 9223372036854775807 elements"
+        );
+        assert_eq!(call(range, &["0", "10", "4"]), "(0 4 8)");
+        assert_eq!(call(range, &["10", "0", "-4"]), "(10 6 2)");
     }
 
     #[test]

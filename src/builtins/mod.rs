@@ -14,6 +14,7 @@ pub mod list_mapping;
 pub mod list_search;
 pub mod lists;
 pub mod maps;
+pub mod memory;
 pub mod net;
 pub mod numbers;
 pub mod output;

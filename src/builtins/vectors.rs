@@ -263,17 +263,10 @@ fn vector(_: &mut Ctx, a: &[Value]) -> R {
     Ok(make(a.to_vec()))
 }
 
-/// `items` grown to `len` elements of `fill`. The length is user data:
-/// reserving first turns an impossible size into a catchable error
-/// instead of an allocation failure that aborts the process.
+/// `items` grown to `len` elements of `fill`, or a catchable error if
+/// that many cannot fit in memory (see `memory.rs`).
 fn filled(name: &str, mut items: Vec<Value>, len: usize, fill: Value) -> R {
-    let extra = len.saturating_sub(items.len());
-    if items.try_reserve_exact(extra).is_err() {
-        return Err(Exception::error(
-            format!("{name}: cannot allocate a vector of length {len}"),
-            vec![],
-        ));
-    }
+    super::memory::ensure_room(name, "vector", len, super::memory::VECTOR_SLOT)?;
     items.resize(len, fill);
     Ok(make(items))
 }
@@ -556,7 +549,7 @@ mod tests {
         assert_eq!(call(vector_grow, &[v("#(1)"), v("3")]), "#(1 0 0)");
         assert_eq!(
             call(make_vector, &[Value::int(1 << 61)]),
-            "error: make-vector: cannot allocate a vector of length 2305843009213693952"
+            "error: make-vector: cannot allocate a vector of 2305843009213693952 elements"
         );
     }
 }

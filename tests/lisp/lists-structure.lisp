@@ -52,3 +52,5 @@
 (show (err (lambda () (range 0 5 0))) (err (lambda () (range 0 1.5))) (err (lambda () (range 'a 2))))
 
 (show (iota 0) (iota 5) (iota 5 1) (iota 5 0 -1) (iota 3 1 0.5) (err (lambda () (iota -1))))
+; sizes the machine cannot hold are errors, not aborts
+(show (err (lambda () (make-list 100000000000000))) (err (lambda () (range 0 100000000000000))) (err (lambda () (iota 100000000000000))))
