@@ -270,30 +270,32 @@ fn entry_key<'a>(name: &str, entry: &'a Value) -> Result<&'a Value, Exception> {
     }
 }
 
-/// The first entry of `alist` whose key makes `same` true.
+/// The first entry of `alist` (argument `pos` of `name`) whose key makes
+/// `same` true.
 fn assoc_by(
     name: &str,
+    pos: usize,
     alist: &Value,
     mut same: impl FnMut(&Value) -> Result<bool, Exception>,
 ) -> Result<Option<Value>, Exception> {
-    let tail = search(name, 2, alist, |entry| same(entry_key(name, entry)?))?;
+    let tail = search(name, pos, alist, |entry| same(entry_key(name, entry)?))?;
     Ok(tail.and_then(|t| t.as_pair().map(|p| p.car.clone())))
 }
 
 fn assq(_: &mut Ctx, a: &[Value]) -> R {
-    assoc_by("assq", &a[1], |k| Ok(k.is(&a[0]))).map(or_false)
+    assoc_by("assq", 2, &a[1], |k| Ok(k.is(&a[0]))).map(or_false)
 }
 
 fn assv(_: &mut Ctx, a: &[Value]) -> R {
-    assoc_by("assv", &a[1], |k| Ok(eqv(&a[0], k))).map(or_false)
+    assoc_by("assv", 2, &a[1], |k| Ok(eqv(&a[0], k))).map(or_false)
 }
 
 fn assoc(ctx: &mut Ctx, a: &[Value]) -> R {
     let found = match a.get(2) {
-        None => assoc_by("assoc", &a[1], |k| Ok(equal(&a[0], k)))?,
+        None => assoc_by("assoc", 2, &a[1], |k| Ok(equal(&a[0], k)))?,
         Some(compare) => {
             let compare = args::procedure("assoc", 3, compare)?;
-            assoc_by("assoc", &a[1], |k| {
+            assoc_by("assoc", 2, &a[1], |k| {
                 Ok(ctx.apply(compare, &[a[0].clone(), k.clone()])?.is_true())
             })?
         }
@@ -302,23 +304,11 @@ fn assoc(ctx: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn assoc_ref(_: &mut Ctx, a: &[Value]) -> R {
-    // The alist comes first here (Guile's order), so its error names #1.
-    let mut cur = a[0].clone();
-    while let Some(p) = cur.as_pair() {
-        if equal(&a[1], entry_key("assoc-ref", &p.car)?) {
-            return Ok(p
-                .car
-                .as_pair()
-                .map(|e| e.cdr.clone())
-                .unwrap_or(Value::FALSE));
-        }
-        let next = p.cdr.clone();
-        cur = next;
-    }
-    if !cur.is_nil() {
-        return Err(Exception::wrong_type("assoc-ref", 1, "list", &a[0]));
-    }
-    Ok(Value::FALSE)
+    // The alist comes first here (Guile's order), so its errors name #1.
+    let entry = assoc_by("assoc-ref", 1, &a[0], |k| Ok(equal(&a[1], k)))?;
+    Ok(entry
+        .and_then(|e| e.as_pair().map(|p| p.cdr.clone()))
+        .unwrap_or(Value::FALSE))
 }
 
 fn find(ctx: &mut Ctx, a: &[Value]) -> R {
@@ -436,4 +426,73 @@ fn delete_duplicates(ctx: &mut Ctx, a: &[Value]) -> R {
         }
     }
     Ok(list_from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lisp_runtime::printer::write_string;
+
+    fn v(text: &str) -> Value {
+        crate::reader::read_all(text, 0).expect("datum")[0].to_value()
+    }
+
+    fn call(f: fn(&mut Ctx, &[Value]) -> R, args: &[&str]) -> String {
+        let args: Vec<Value> = args.iter().map(|a| v(a)).collect();
+        match f(&mut Ctx::new(Vec::new(), 0, std::sync::Arc::new(())), &args) {
+            Ok(x) => write_string(&x),
+            Err(e) => format!("error: {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn membership_returns_the_tail_or_false() {
+        assert_eq!(call(memq, &["c", "(a b c d)"]), "(c d)");
+        assert_eq!(call(memq, &["z", "(a b)"]), "#f");
+        assert_eq!(call(memv, &["2.0", "(1 2.0)"]), "(2.0)");
+        assert_eq!(call(memv, &["2", "(1 2.0)"]), "#f");
+        assert_eq!(call(member, &["(1)", "((0) (1) 2)"]), "((1) 2)");
+    }
+
+    #[test]
+    fn searches_reject_improper_lists() {
+        assert_eq!(
+            call(memq, &["x", "5"]),
+            "error: bad argument #2 to 'memq' (list expected, got 5)"
+        );
+        assert_eq!(
+            call(member, &["x", "(a . b)"]),
+            "error: bad argument #2 to 'member' (list expected, got (a . b))"
+        );
+        // A hit before the improper end is still found.
+        assert_eq!(call(memq, &["a", "(a . b)"]), "(a . b)");
+    }
+
+    #[test]
+    fn association_lists_need_pairs() {
+        assert_eq!(call(assq, &["b", "((a . 1) (b . 2))"]), "(b . 2)");
+        assert_eq!(call(assv, &["2", "((1 . a) (2 . b))"]), "(2 . b)");
+        assert_eq!(call(assoc, &["\"k\"", "((\"k\" . v))"]), "(\"k\" . v)");
+        assert_eq!(call(assoc_ref, &["((a . 1) (b . 2))", "b"]), "2");
+        assert_eq!(call(assoc_ref, &["((a . 1))", "z"]), "#f");
+        assert_eq!(
+            call(assq, &["z", "((a . 1) 7)"]),
+            "error: assq: association list element is not a pair: 7"
+        );
+        assert_eq!(
+            call(assoc_ref, &["5", "a"]),
+            "error: bad argument #1 to 'assoc-ref' (list expected, got 5)"
+        );
+    }
+
+    #[test]
+    fn deletion_keeps_first_occurrences_in_order() {
+        assert_eq!(call(delete, &["2", "(1 2 3 2)"]), "(1 3)");
+        assert_eq!(call(delete, &["(a)", "((a) b (a))"]), "(b)");
+        assert_eq!(call(delete_duplicates, &["(b a b c a)"]), "(b a c)");
+        assert_eq!(
+            call(delete_duplicates, &["(1 1.0 \"x\" \"x\")"]),
+            "(1 1.0 \"x\")"
+        );
+    }
 }

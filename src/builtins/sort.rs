@@ -100,3 +100,40 @@ fn list_sort(ctx: &mut Ctx, a: &[Value]) -> R {
     let items = args::list("list-sort", 2, &a[1])?;
     Ok(list_from(sort_values(ctx, items, less)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Engine, Options};
+    use lisp_runtime::printer::write_string;
+
+    /// Sorts the list written as `items` with the Lisp procedure `less`.
+    fn sorted(items: &str, less: &str) -> Result<String, String> {
+        let mut engine = Engine::new(Options::default());
+        let less = engine.eval_str(less, "less").expect("procedure");
+        let items = crate::reader::read_all(items, 0).expect("datum")[0].to_value();
+        let items = lisp_runtime::list::list_to_vec(&items).expect("list");
+        sort_values(&mut engine.ctx, items, &less)
+            .map(|v| write_string(&list_from(v)))
+            .map_err(|e| e.message())
+    }
+
+    #[test]
+    fn merge_sort_orders_and_is_stable() {
+        assert_eq!(sorted("(5 3 9 1 3 0)", "<").as_deref(), Ok("(0 1 3 3 5 9)"));
+        assert_eq!(sorted("()", "<").as_deref(), Ok("()"));
+        let by_key = "(lambda (a b) (< (car a) (car b)))";
+        assert_eq!(
+            sorted("((1 . a) (0 . b) (1 . c) (0 . d) (1 . e))", by_key).as_deref(),
+            Ok("((0 . b) (0 . d) (1 . a) (1 . c) (1 . e))")
+        );
+    }
+
+    #[test]
+    fn errors_from_less_propagate() {
+        assert_eq!(
+            sorted("(2 1)", "(lambda (a b) (error \"no order\" a b))"),
+            Err("no order 1 2".to_string())
+        );
+    }
+}
