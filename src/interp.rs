@@ -357,16 +357,7 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
 
 fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
     let g = operand(ctx, &call.func, f, c, base)?;
-    let argbase = ctx.stack.len();
-    for arg in &call.args {
-        match operand(ctx, arg, f, c, base) {
-            Ok(v) => ctx.stack.push(v),
-            Err(e) => {
-                ctx.stack.truncate(argbase);
-                return Err(e);
-            }
-        }
-    }
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
     // `(apply g args)` in tail position is itself a tail call of g.
     if let Some(Object::Builtin(b)) = g.as_object() {
         if b.func as usize
@@ -389,6 +380,22 @@ fn spread_apply(ctx: &mut Ctx, argbase: usize) -> R<(Value, usize)> {
         .ok_or_else(|| Exception::wrong_type("apply", 2, "list", &list))?;
     ctx.stack.extend(items);
     Ok((target, ctx.stack.len() - argbase))
+}
+
+/// Evaluates `args` onto the value stack; returns where they start. On an
+/// error the partial arguments are popped again.
+fn push_args(ctx: &mut Ctx, args: &[Expr], f: &Value, c: &Closure, base: usize) -> R<usize> {
+    let argbase = ctx.stack.len();
+    for arg in args {
+        match operand(ctx, arg, f, c, base) {
+            Ok(v) => ctx.stack.push(v),
+            Err(e) => {
+                ctx.stack.truncate(argbase);
+                return Err(e);
+            }
+        }
+    }
+    Ok(argbase)
 }
 
 /// Evaluates an operand, handling the commonest leaves without a call.
@@ -498,16 +505,7 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         return finish_tail(ctx, outcome);
     }
     let g = operand(ctx, &call.func, f, c, base)?;
-    let argbase = ctx.stack.len();
-    for arg in &call.args {
-        match operand(ctx, arg, f, c, base) {
-            Ok(v) => ctx.stack.push(v),
-            Err(e) => {
-                ctx.stack.truncate(argbase);
-                return Err(e);
-            }
-        }
-    }
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
     self::call(ctx, &g, argbase, call.span)
 }
 
@@ -580,16 +578,7 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
         if g.is_unbound() {
             return Err(unbound(p.global).at(p.span));
         }
-        let argbase = ctx.stack.len();
-        for arg in &p.args {
-            match eval(ctx, arg, f, c, base) {
-                Ok(v) => ctx.stack.push(v),
-                Err(e) => {
-                    ctx.stack.truncate(argbase);
-                    return Err(e);
-                }
-            }
-        }
+        let argbase = push_args(ctx, &p.args, f, c, base)?;
         return call(ctx, &g, argbase, p.span);
     }
     let a = operand(ctx, &p.args[0], f, c, base)?;
