@@ -9,7 +9,8 @@ use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 use std::io::Write;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Entries kept in ~/.lisp_history.
 const HISTORY_SIZE: usize = 1000;
@@ -77,7 +78,15 @@ fn history_path() -> Option<std::path::PathBuf> {
 /// Runs the REPL until Ctrl-D; returns the exit status.
 pub fn run(mut engine: Engine) -> u8 {
     let interrupt = engine.ctx.interrupt.clone();
-    let _ = ctrlc::set_handler(move || interrupt.store(true, Ordering::Relaxed));
+    // Also remembered here: the interpreter clears `interrupt` when it
+    // raises, and the report should start on a fresh line after the `^C`
+    // the terminal echoed.
+    let pressed = Arc::new(AtomicBool::new(false));
+    let seen = pressed.clone();
+    let _ = ctrlc::set_handler(move || {
+        seen.store(true, Ordering::Relaxed);
+        interrupt.store(true, Ordering::Relaxed);
+    });
     let config = rustyline::Config::builder()
         .max_history_size(HISTORY_SIZE)
         .map(|b| b.auto_add_history(false).build())
@@ -121,7 +130,8 @@ pub fn run(mut engine: Engine) -> u8 {
                 let _ = editor.add_history_entry(source.trim_end());
                 counter += 1;
                 engine.ctx.interrupt.store(false, Ordering::Relaxed);
-                if let Some(code) = eval_and_print(&mut engine, &source, counter) {
+                pressed.store(false, Ordering::Relaxed);
+                if let Some(code) = eval_and_print(&mut engine, &source, counter, &pressed) {
                     save(&mut editor, &history);
                     return code;
                 }
@@ -156,7 +166,12 @@ fn save(
 /// Evaluates every form of one input in turn, printing each value (with
 /// `write`; nothing for void) or the error, which ends that input. Returns
 /// the exit status when the input called `exit`.
-fn eval_and_print(engine: &mut Engine, source: &str, counter: usize) -> Option<u8> {
+fn eval_and_print(
+    engine: &mut Engine,
+    source: &str,
+    counter: usize,
+    pressed: &AtomicBool,
+) -> Option<u8> {
     let file = lisp_runtime::span::register_file(&format!("<repl {counter}>"), source);
     let forms = match crate::reader::read_all(source, file) {
         Ok(forms) => forms,
@@ -176,6 +191,9 @@ fn eval_and_print(engine: &mut Engine, source: &str, counter: usize) -> Option<u
             Err(e) => {
                 if let Signal::Exit(code) = e.signal() {
                     return Some((*code).clamp(0, 255) as u8);
+                }
+                if pressed.swap(false, Ordering::Relaxed) {
+                    eprintln!();
                 }
                 eprint!("{}", crate::diagnostic::render(&e));
                 return None;
