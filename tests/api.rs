@@ -17,7 +17,7 @@ fn eval_call_get_set_round_trip() {
     assert_eq!(v, vec!["a", "b"]);
     let f: Value = lisp.eval("(lambda (x) (* x 10))").unwrap();
     assert_eq!(lisp.apply::<i64>(&f, (4,)).unwrap(), 40);
-    assert_eq!(lisp.eval::<bool>("(> 2 1)").unwrap(), true);
+    assert!(lisp.eval::<bool>("(> 2 1)").unwrap());
     assert_eq!(lisp.eval::<Option<i64>>("#f").unwrap(), None);
 }
 

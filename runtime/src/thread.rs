@@ -125,7 +125,7 @@ mod tests {
         let payload = crate::error::error_value("error", "boom".into(), vec![]);
         handle.finish(Err(Exception::raise(payload.clone())));
         for _ in 0..2 {
-            let e = handle.join().err().expect("an error");
+            let e = handle.join().expect_err("an error");
             assert!(e.payload().is_some_and(|p| p.is(&payload)));
         }
     }

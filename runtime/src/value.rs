@@ -506,7 +506,10 @@ mod tests {
         let c = Value::char('λ');
         assert_eq!(c.as_char(), Some('λ'));
         assert!(!c.is_fixnum() && !c.is_immediate_float());
-        assert!(Value::NIL.is_nil() && !Value::NIL.is_true() == false);
+        assert!(
+            Value::NIL.is_nil() && Value::NIL.is_true(),
+            "() is true: only #f is false"
+        );
         assert!(Value::FALSE.is_false());
     }
 }
