@@ -20,44 +20,84 @@ pub fn eqv(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// `equal?`: structural equality on pairs, strings, vectors, maps, records'
-/// identity, and `eqv?` on everything else.
+/// `equal?`: structural equality on pairs, strings, vectors, maps and
+/// multiple values, `eqv?` on everything else (records compare by
+/// identity).
+///
+/// The walk keeps its own stack of pending comparisons instead of
+/// recursing, so a structure nested 10^6 deep in its cars compares on any
+/// thread's stack. Vectors are the only mutable containers, so they are
+/// the only way to build a cycle: each pair of vectors is compared once,
+/// and meeting the same pair again counts as equal (the cycles then have
+/// the same shape), so `equal?` terminates on circular vectors as R7RS
+/// requires.
 pub fn equal(a: &Value, b: &Value) -> bool {
+    // Fast paths for the common keys (atoms, strings): no allocation.
     if eqv(a, b) {
         return true;
     }
-    let (Some(x), Some(y)) = (a.as_object(), b.as_object()) else {
-        return false;
-    };
-    match (x, y) {
-        (Object::Pair(_), Object::Pair(_)) => {
-            // Iterate along the spine so long lists do not recurse deeply.
-            let (mut p, mut q) = (a.clone(), b.clone());
-            loop {
-                match (p.as_object(), q.as_object()) {
-                    (Some(Object::Pair(pp)), Some(Object::Pair(qq))) => {
-                        if !equal(&pp.car, &qq.car) {
-                            return false;
-                        }
-                        let (np, nq) = (pp.cdr.clone(), qq.cdr.clone());
-                        p = np;
-                        q = nq;
-                    }
-                    _ => return equal(&p, &q),
+    match (a.as_object(), b.as_object()) {
+        (Some(Object::String(s)), Some(Object::String(t))) => return s.text == t.text,
+        (Some(_), Some(_)) => {}
+        _ => return false,
+    }
+    let mut pending = vec![(a.clone(), b.clone())];
+    let mut vectors_seen = std::collections::HashSet::new();
+    while let Some((x, y)) = pending.pop() {
+        if eqv(&x, &y) {
+            continue;
+        }
+        let (Some(ox), Some(oy)) = (x.as_object(), y.as_object()) else {
+            return false;
+        };
+        match (ox, oy) {
+            (Object::Pair(p), Object::Pair(q)) => {
+                // The car is compared first (pushed last), so a long list
+                // keeps just one pending cdr comparison on the stack.
+                pending.push((p.cdr.clone(), q.cdr.clone()));
+                pending.push((p.car.clone(), q.car.clone()));
+            }
+            (Object::String(s), Object::String(t)) => {
+                if s.text != t.text {
+                    return false;
                 }
             }
+            (Object::Vector(v), Object::Vector(w)) => {
+                if !vectors_seen.insert((x.raw(), y.raw())) {
+                    continue;
+                }
+                // One lock at a time: never hold a vector's lock while
+                // taking another's.
+                let v = v.read().clone();
+                let w = w.read().clone();
+                if !push_items(&mut pending, &v, &w) {
+                    return false;
+                }
+            }
+            (Object::Values(v), Object::Values(w)) => {
+                if !push_items(&mut pending, v, w) {
+                    return false;
+                }
+            }
+            (Object::Map(m), Object::Map(n)) => {
+                if !m.equal(n) {
+                    return false;
+                }
+            }
+            _ => return false,
         }
-        (Object::String(s), Object::String(t)) => s.text == t.text,
-        (Object::Vector(v), Object::Vector(w)) => {
-            let (v, w) = (v.read().clone(), w.read().clone());
-            v.len() == w.len() && v.iter().zip(w.iter()).all(|(p, q)| equal(p, q))
-        }
-        (Object::Map(m), Object::Map(n)) => m.equal(n),
-        (Object::Values(v), Object::Values(w)) => {
-            v.len() == w.len() && v.iter().zip(w.iter()).all(|(p, q)| equal(p, q))
-        }
-        _ => false,
     }
+    true
+}
+
+/// Queues the element-wise comparison of two sequences, first elements
+/// on top; false if their lengths differ.
+fn push_items(pending: &mut Vec<(Value, Value)>, v: &[Value], w: &[Value]) -> bool {
+    if v.len() != w.len() {
+        return false;
+    }
+    pending.extend(v.iter().cloned().zip(w.iter().cloned()).rev());
+    true
 }
 
 /// How many values one hash looks at. Hashing fewer parts of a value is
@@ -168,6 +208,71 @@ mod tests {
     }
 
     #[test]
+    fn deep_car_nesting_compares_without_recursion() {
+        let nest = || {
+            let mut x = Value::NIL;
+            for _ in 0..1_000_000 {
+                x = cons(x, Value::NIL);
+            }
+            x
+        };
+        let (a, b) = (nest(), nest());
+        // A small stack: recursion on the depth would overflow it.
+        let same = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let same = equal(&a, &b);
+                // Unnest before dropping: freeing follows cdrs only.
+                for mut x in [a, b] {
+                    while let Some(p) = x.as_pair() {
+                        let car = p.car.clone();
+                        x = car;
+                    }
+                }
+                same
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(same);
+    }
+
+    #[test]
+    fn circular_vectors_compare_by_shape() {
+        let circular = || {
+            let v = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::NIL])));
+            if let Some(Object::Vector(items)) = v.as_object() {
+                items.write()[0] = v.clone();
+            }
+            v
+        };
+        let (v, w) = (circular(), circular());
+        assert!(equal(&v, &w));
+        let u = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::int(
+            1,
+        )])));
+        assert!(!equal(&v, &u));
+        for x in [&v, &w] {
+            if let Some(Object::Vector(items)) = x.as_object() {
+                items.write()[0] = Value::NIL;
+            }
+        }
+    }
+
+    #[test]
+    fn structural_equality() {
+        let l = |items: &[i64]| list_from(items.iter().map(|&i| Value::int(i)).collect::<Vec<_>>());
+        assert!(equal(&l(&[1, 2, 3]), &l(&[1, 2, 3])));
+        assert!(!equal(&l(&[1, 2, 3]), &l(&[1, 2])));
+        assert!(!equal(&l(&[1, 2]), &cons(Value::int(1), Value::int(2))));
+        assert!(equal(
+            &crate::list::string("ab"),
+            &crate::list::string("ab")
+        ));
+        assert!(!equal(&Value::int(2), &Value::float(2.0)));
+    }
+
+    #[test]
     fn self_containing_vectors_and_shared_dags_hash_quickly() {
         let v = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::NIL])));
         if let Some(Object::Vector(items)) = v.as_object() {
@@ -180,6 +285,7 @@ mod tests {
             x = list_from([x.clone(), x]);
         }
         hash_of(&x);
+        assert!(equal(&v, &v));
         // Break the cycle so the vector is freed.
         if let Some(Object::Vector(items)) = v.as_object() {
             items.write()[0] = cons(Value::NIL, Value::NIL);

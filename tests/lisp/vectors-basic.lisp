@@ -51,3 +51,11 @@
 (define m (vector 1 2 3))
 (show (vector-map (lambda (x) (vector-set! m 2 100) x) m) m)
 (show (sort #(3 1 2) <) (equal? #(1 (2)) (vector 1 (list 2))) (equal? #(1) #(2)))
+; equal? terminates on circular vectors: same shape is equal
+(define c1 (vector 1 #f))
+(vector-set! c1 1 c1)
+(define c2 (vector 1 (vector 1 #f)))
+(vector-set! (vector-ref c2 1) 1 c2)
+(define c3 (vector 2 #f))
+(vector-set! c3 1 c3)
+(show (equal? c1 c2) (equal? c1 c3) (equal? c1 c1))
