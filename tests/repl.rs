@@ -56,7 +56,8 @@ fn a_session_defines_calls_fails_interrupts_completes_and_exits() {
     p.send_line("(let loop ((i 0)) (loop (+ i 1)))").unwrap();
     // Once the line editor has taken the line (it echoes the newline), the
     // terminal is back in cooked mode and Ctrl-C becomes a signal.
-    p.exp_string("(loop (+ i 1)))\r\n").unwrap();
+    p.exp_string("(loop (+ i 1)))").unwrap();
+    p.exp_string("\n").unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     p.send_control('c').unwrap();
     p.exp_string("interrupted").expect("interrupt report");
