@@ -412,27 +412,45 @@ impl Drop for Value {
     }
 }
 
-/// Releases the strong count a heap word owns. Long lists are dropped
-/// iteratively so that freeing a 10^6-element list cannot overflow the
-/// stack.
+/// Releases the strong count a heap word owns. Lists are released
+/// iteratively along their cdrs, and nesting through cars recurses only a
+/// bounded depth before the rest is deferred to a worklist, so freeing a
+/// list 10^6 deep in either direction cannot overflow any thread's stack.
 ///
 /// # Safety
 /// `word` must be a heap word that owns one strong count.
 unsafe fn drop_heap_word(word: u64) {
+    let mut deferred = Vec::new();
+    release(word, 0, &mut deferred);
+    while let Some(w) = deferred.pop() {
+        release(w, 0, &mut deferred);
+    }
+}
+
+/// Car nesting handled by recursion before deferring.
+const RELEASE_DEPTH: usize = 256;
+
+/// # Safety
+/// As for `drop_heap_word`.
+unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
     let mut arc = Arc::from_raw((word - HEAP_TAG) as *const Object);
     loop {
-        let Some(obj) = Arc::get_mut(&mut arc) else {
-            return; // other owners remain: dropping `arc` just decrements
+        let Some(Object::Pair(pair)) = Arc::get_mut(&mut arc) else {
+            return; // shared, or not a pair: dropping `arc` does the rest
         };
-        let Object::Pair(pair) = obj else {
-            return;
-        };
-        let next = std::mem::replace(&mut pair.cdr, Value::NIL);
+        let car = ManuallyDrop::new(std::mem::replace(&mut pair.car, Value::NIL));
+        let next = ManuallyDrop::new(std::mem::replace(&mut pair.cdr, Value::NIL));
         drop(arc);
+        if car.is_heap() {
+            if depth < RELEASE_DEPTH {
+                release(car.0, depth + 1, deferred);
+            } else {
+                deferred.push(car.0);
+            }
+        }
         if !next.is_heap() {
             return;
         }
-        let next = ManuallyDrop::new(next);
         arc = Arc::from_raw((next.0 - HEAP_TAG) as *const Object);
     }
 }
@@ -497,6 +515,26 @@ mod tests {
         assert!(Value::float(f64::NAN).as_float().unwrap().is_nan());
         assert!(Value::float(-0.0).as_float().unwrap().is_sign_negative());
         assert!(Value::float(0.0).as_fixnum().is_none());
+    }
+
+    #[test]
+    fn freeing_deeply_nested_lists_does_not_overflow_a_small_stack() {
+        let deep = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let mut x = Value::NIL;
+                for _ in 0..1_000_000 {
+                    x = crate::list::cons(x, Value::NIL);
+                }
+                let mut y = Value::NIL;
+                for i in 0..1_000_000 {
+                    y = crate::list::cons(Value::int(i), y);
+                }
+                drop(x);
+                drop(y);
+            })
+            .unwrap();
+        deep.join().expect("no stack overflow");
     }
 
     #[test]
