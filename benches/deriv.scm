@@ -1,0 +1,15 @@
+;; Symbolic derivative of a polynomial expression, repeated.
+(define (deriv e)
+  (cond ((number? e) 0)
+        ((symbol? e) (if (eq? e 'x) 1 0))
+        ((eq? (car e) '+) (cons '+ (map deriv (cdr e))))
+        ((eq? (car e) '*)
+         (list '+
+               (list '* (deriv (cadr e)) (caddr e))
+               (list '* (cadr e) (deriv (caddr e)))))
+        (else (error "unknown operator" (car e)))))
+(define expr '(+ (* 3 (* x x)) (* a (* x x)) (* b x) 5))
+(define (repeat n acc)
+  (if (= n 0) acc (repeat (- n 1) (deriv expr))))
+(display (repeat 200000 '()))
+(newline)
