@@ -24,6 +24,7 @@
 
 use crate::value::Value;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Select, Sender, TryRecvError, TrySendError};
+use crossbeam_utils::Backoff;
 use parking_lot::RwLock;
 use std::time::Duration;
 
@@ -86,7 +87,7 @@ impl Channel {
     /// Sends `v`, blocking until a receiver or buffer space accepts it.
     /// Fails if the channel is closed before or while it waits.
     pub fn send(&self, v: Value) -> Result<(), SendFailed> {
-        let (sender, v) = {
+        let (sender, mut v) = {
             let open = self.open.read();
             let Some(ends) = &*open else {
                 return Err(SendFailed::Closed(v));
@@ -98,6 +99,17 @@ impl Channel {
                 Err(TrySendError::Disconnected(v)) => return Err(SendFailed::Closed(v)),
             }
         };
+        // Spin briefly before blocking, as crossbeam's own `send` does: a
+        // receiver usually frees a slot within microseconds, and parking
+        // costs two system calls.
+        let backoff = Backoff::new();
+        while !backoff.is_completed() {
+            backoff.snooze();
+            match sender.try_send(v) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Full(back) | TrySendError::Disconnected(back)) => v = back,
+            }
+        }
         let mut select = Select::new();
         let send_index = select.send(&sender);
         select.recv(&self.close_signal);
