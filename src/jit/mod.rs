@@ -234,6 +234,9 @@ fn define_lambda(
         b.seal_all_blocks();
         b.finalize(code.module.isa().frontend_config());
     }
+    if std::env::var_os("LISP_JIT_DUMP").is_some() {
+        eprintln!("{}", context.func.display());
+    }
     let body = code
         .module
         .declare_function(

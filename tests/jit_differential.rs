@@ -1,0 +1,214 @@
+//! Differential test of the tiers: random programs generated from a fixed
+//! seed (fixnum arithmetic overflowing into big integers, floats,
+//! comparisons, lists, closures, tail and non-tail recursion, caught and
+//! uncaught errors) must print the same stdout and stderr and exit with the
+//! same status interpreted and with every lambda compiled
+//! (`--jit --jit-threshold 0`).
+
+use std::path::Path;
+use std::process::Command;
+
+/// A small deterministic generator (xorshift64*), so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Generates expressions over the variables in scope.
+struct Gen<'r> {
+    rng: &'r mut Rng,
+    vars: Vec<String>,
+    /// Two-argument numeric functions defined so far.
+    funcs: Vec<String>,
+}
+
+impl Gen<'_> {
+    fn literal(&mut self) -> String {
+        match self.rng.below(6) {
+            0 => "4611686018427387903".into(),
+            1 => "-4611686018427387904".into(),
+            2 => format!("{}.{}", self.rng.below(100), self.rng.below(100)),
+            3 => format!("-{}", self.rng.below(50)),
+            _ => self.rng.below(1000).to_string(),
+        }
+    }
+
+    fn number(&mut self, depth: u32) -> String {
+        if depth == 0 || self.rng.below(4) == 0 {
+            return if self.vars.is_empty() || self.rng.below(3) == 0 {
+                self.literal()
+            } else {
+                let i = self.rng.below(self.vars.len() as u64) as usize;
+                self.vars[i].clone()
+            };
+        }
+        let d = depth - 1;
+        match self.rng.below(12) {
+            0..=2 => {
+                let op = self.rng.pick(&["+", "-", "*"]);
+                format!("({op} {} {})", self.number(d), self.number(d))
+            }
+            3 => format!(
+                "(if {} {} {})",
+                self.test(d),
+                self.number(d),
+                self.number(d)
+            ),
+            4 => {
+                let name = format!("t{}", self.vars.len());
+                let init = self.number(d);
+                self.vars.push(name.clone());
+                let body = self.number(d);
+                self.vars.pop();
+                format!("(let (({name} {init})) {body})")
+            }
+            5 => format!("((lambda (k) (+ k {})) {})", self.number(d), self.number(d)),
+            6 => format!("(car (cdr (list {} {})))", self.number(d), self.number(d)),
+            7 => format!(
+                "(length (cons {} (list {})))",
+                self.number(d),
+                self.number(d)
+            ),
+            8 if !self.funcs.is_empty() => {
+                let i = self.rng.below(self.funcs.len() as u64) as usize;
+                let f = self.funcs[i].clone();
+                format!("({f} {} {})", self.number(d), self.number(d))
+            }
+            9 if self.rng.below(3) == 0 => {
+                format!("(quotient {} {})", self.number(d), self.number(d))
+            }
+            _ => format!("(- {})", self.number(d)),
+        }
+    }
+
+    fn test(&mut self, depth: u32) -> String {
+        match self.rng.below(6) {
+            0 => format!("(not {})", self.test(depth.saturating_sub(1))),
+            1 => format!("(pair? (cons {} '()))", self.number(depth)),
+            2 => format!("(eq? {} {})", self.number(depth), self.number(depth)),
+            _ => {
+                let op = self.rng.pick(&["<", ">", "<=", ">=", "="]);
+                format!("({op} {} {})", self.number(depth), self.number(depth))
+            }
+        }
+    }
+}
+
+/// One random program; prints each result, catching errors by message.
+fn program(seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut out = String::new();
+    let mut g = Gen {
+        rng: &mut rng,
+        vars: vec!["x".into(), "y".into()],
+        funcs: Vec::new(),
+    };
+    for i in 0..3 {
+        let body = g.number(4);
+        out.push_str(&format!("(define (f{i} x y) {body})\n"));
+        g.funcs.push(format!("f{i}"));
+    }
+    g.vars = vec!["n".into(), "acc".into()];
+    let step = g.number(2);
+    out.push_str(&format!(
+        "(define (tail-loop n acc) (if (<= n 0) acc (tail-loop (- n 1) {step})))\n"
+    ));
+    let term = g.number(2);
+    out.push_str(&format!(
+        "(define (deep n) (if (<= n 0) '() (cons (let ((acc n)) {term}) (deep (- n 1)))))\n"
+    ));
+    g.vars = vec!["a".into(), "b".into()];
+    let closure_body = g.number(3);
+    out.push_str(&format!(
+        "(define (make-adder a) (lambda (b) {closure_body}))\n"
+    ));
+    g.vars.clear();
+    let catch = |e: String| {
+        format!("(display (guard (e ((error-object? e) (error-object-message e))) {e}))(newline)\n")
+    };
+    for _ in 0..6 {
+        let f = g.rng.below(3);
+        let (a, b) = (g.number(1), g.number(1));
+        out.push_str(&catch(format!("(f{f} {a} {b})")));
+    }
+    let (n, acc) = (g.rng.below(2000), g.number(1));
+    out.push_str(&catch(format!("(tail-loop {n} {acc})")));
+    out.push_str(&catch(format!("(length (deep {}))", g.rng.below(300))));
+    out.push_str(&catch(format!("(deep {})", g.rng.below(5))));
+    let a = g.number(1);
+    out.push_str(&catch(format!(
+        "(map (make-adder {a}) (list 1 2.5 4611686018427387903))"
+    )));
+    if seed % 4 == 0 {
+        // An uncaught error: message, span and backtrace must agree.
+        out.push_str("(define (bad x) (car x))\n(define (outer x) (+ 1 (bad x)))\n(outer 5)\n");
+    }
+    out
+}
+
+struct Outcome {
+    stdout: String,
+    stderr: String,
+    status: Option<i32>,
+}
+
+fn run(file: &Path, jit: bool) -> Outcome {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisp"));
+    if jit {
+        cmd.args(["--jit", "--jit-threshold", "0"]);
+    }
+    let out = cmd.arg("run").arg(file).output().expect("run lisp");
+    Outcome {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code(),
+    }
+}
+
+#[test]
+fn random_programs_print_the_same_in_both_tiers() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_differential");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut failures = Vec::new();
+    for seed in 0..40u64 {
+        let source = program(seed);
+        let file = dir.join(format!("program-{seed}.lisp"));
+        std::fs::write(&file, &source).expect("write program");
+        let interpreted = run(&file, false);
+        let compiled = run(&file, true);
+        assert!(
+            !interpreted.stdout.is_empty(),
+            "seed {seed}: the program printed nothing:\n{source}\n{}",
+            interpreted.stderr
+        );
+        if interpreted.stdout != compiled.stdout
+            || interpreted.stderr != compiled.stderr
+            || interpreted.status != compiled.status
+        {
+            failures.push(format!(
+                "seed {seed}:\n{source}\n--- interpreter ({:?})\n{}{}\n--- jit ({:?})\n{}{}",
+                interpreted.status,
+                interpreted.stdout,
+                interpreted.stderr,
+                compiled.status,
+                compiled.stdout,
+                compiled.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
