@@ -16,6 +16,7 @@ use crate::interp;
 use lisp_runtime::object::{Closure, Template};
 use lisp_runtime::{Ctx, Exception, Object, Span, Symbol, Value};
 use parking_lot::Mutex;
+use smallvec::SmallVec;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -149,9 +150,20 @@ extern "C" fn jit_apply(ctx: *mut Ctx, f: u64, args: u64, nargs: u64, site: u64,
     // SAFETY: JIT code passes its own context, an owned callee word and
     // `nargs` owned argument words in a stack slot.
     let (ctx, f, args) = unsafe { (&mut *ctx, Value::from_raw(f), take_words(args, nargs)) };
-    let args: Vec<Value> = args.collect();
     let span = site_span(site);
-    let result = guarded(|| interp::call_at(ctx, &f, args, span, tail != 0));
+    let result = guarded(|| match f.as_object() {
+        // Exactly what the interpreter does for a builtin in either
+        // position (`call_other`), without going through its stack.
+        Some(Object::Builtin(b)) => {
+            let args: SmallVec<[Value; 6]> = args.collect();
+            if !b.arity.accepts(args.len()) {
+                let exc = Exception::arity(b.name, &b.arity.describe(), args.len());
+                return Err(exc.at(span));
+            }
+            (b.func)(ctx, &args).map_err(|e| e.at(span))
+        }
+        _ => interp::call_at(ctx, &f, args, span, tail != 0),
+    });
     finish(ctx, result)
 }
 
@@ -160,7 +172,7 @@ extern "C" fn jit_prim(ctx: *mut Ctx, builtin: u64, args: u64, nargs: u64, site:
     // its frame for the duration of the call.
     let ctx = unsafe { &mut *ctx };
     let builtin = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(builtin)) };
-    let args: Vec<Value> = (0..nargs as usize)
+    let args: SmallVec<[Value; 4]> = (0..nargs as usize)
         // SAFETY: as above; each word is cloned, the originals stay owned
         // by the JIT frame.
         .map(|i| unsafe { Value::clone_from_raw(*(args as *const u64).add(i)) })

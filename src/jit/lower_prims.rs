@@ -224,15 +224,77 @@ impl Lower<'_, '_> {
         self.b.switch_to_block(yes);
     }
 
-    /// Decodes two immediate floats, or jumps to `otherwise`.
+    /// Decodes two floats, or jumps to `otherwise`. Two self-tagged
+    /// floats take the short path; float zeros (immediates of their own
+    /// kind) are recognised on a cold path.
     fn if_floats(&mut self, a: Clif, b: Clif, otherwise: Block) -> (Clif, Clif) {
         let both = self.b.ins().band(a, b);
         let tag = self.b.ins().band_imm_s(both, FLOAT_TAG as i64);
         let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
-        let yes = self.b.create_block();
-        self.b.ins().brif(is_float, yes, &[], otherwise, &[]);
-        self.b.switch_to_block(yes);
-        (self.decode_float(a), self.decode_float(b))
+        let tagged = self.b.create_block();
+        let mixed = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, types::F64);
+        self.b.append_block_param(join, types::F64);
+        self.b.set_cold_block(mixed);
+        self.b.ins().brif(is_float, tagged, &[], mixed, &[]);
+        self.b.switch_to_block(tagged);
+        let (x, y) = (self.decode_float(a), self.decode_float(b));
+        self.b
+            .ins()
+            .jump(join, &[BlockArg::Value(x), BlockArg::Value(y)]);
+        self.b.switch_to_block(mixed);
+        let x = self.float_operand(a, otherwise);
+        let y = self.float_operand(b, otherwise);
+        self.b
+            .ins()
+            .jump(join, &[BlockArg::Value(x), BlockArg::Value(y)]);
+        self.b.switch_to_block(join);
+        let params = self.b.block_params(join);
+        (params[0], params[1])
+    }
+
+    /// The f64 of a self-tagged float or a float zero, else jumps to `otherwise`.
+    fn float_operand(&mut self, w: Clif, otherwise: Block) -> Clif {
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::F64);
+        let tagged = self.b.create_block();
+        let untagged = self.b.create_block();
+        let tag = self.b.ins().band_imm_s(w, FLOAT_TAG as i64);
+        let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+        self.b.ins().brif(is_float, tagged, &[], untagged, &[]);
+        self.b.switch_to_block(tagged);
+        let x = self.decode_float(w);
+        self.b.ins().jump(done, &[BlockArg::Value(x)]);
+        self.b.switch_to_block(untagged);
+        let negative_zero = self.b.create_block();
+        let positive = self.b.ins().f64const(0.0);
+        let is_zero = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, w, Value::float(0.0).raw() as i64);
+        self.b.ins().brif(
+            is_zero,
+            done,
+            &[BlockArg::Value(positive)],
+            negative_zero,
+            &[],
+        );
+        self.b.switch_to_block(negative_zero);
+        let negative = self.b.ins().f64const(-0.0);
+        let is_negative_zero =
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, w, Value::float(-0.0).raw() as i64);
+        self.b.ins().brif(
+            is_negative_zero,
+            done,
+            &[BlockArg::Value(negative)],
+            otherwise,
+            &[],
+        );
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
     }
 
     fn decode_float(&mut self, w: Clif) -> Clif {
