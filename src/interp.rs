@@ -36,6 +36,9 @@ enum Tail {
     Value(Value),
     /// Call `0` with the given number of arguments, pushed on the stack.
     Call(Value, usize, Span),
+    /// Call the running closure again: its new arguments are already in
+    /// the frame's parameter slots (a loop, with no frame set-up).
+    SelfCall,
 }
 
 /// Calls any procedure with `args` (the hook the runtime and builtins use).
@@ -244,15 +247,11 @@ fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize
 /// Runs the closure `f` whose frame is set up at `base`, following tail
 /// calls iteratively. `f` is borrowed until the first tail call replaces it.
 fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Value> {
-    if ctx.jit_threshold != u32::MAX {
-        if let Some(v) = try_jit(ctx, f, c, info, base)? {
-            return Ok(v);
-        }
-    }
-    let outcome = eval_tail(ctx, &info.body, f, c, base)?;
+    let outcome = run_loop(ctx, f, c, info, base)?;
     let (mut g, mut argc, mut span) = match outcome {
-        Tail::Value(v) => return Ok(v),
         Tail::Call(g, argc, span) => (g, argc, span),
+        Tail::Value(v) => return Ok(v),
+        Tail::SelfCall => unreachable!("run_loop handles self calls"),
     };
     loop {
         let start = ctx.stack.len() - argc;
@@ -264,18 +263,31 @@ fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize
         let info = lambda_info(&gc.template);
         check_interrupt(ctx)?;
         enter(ctx, gc, info, base, argc).map_err(|e| e.at(span))?;
-        if ctx.jit_threshold != u32::MAX {
-            if let Some(v) = try_jit(ctx, &g, gc, info, base)? {
-                return Ok(v);
-            }
-        }
-        match eval_tail(ctx, &info.body, &g, gc, base)? {
-            Tail::Value(v) => return Ok(v),
+        match run_loop(ctx, &g, gc, info, base)? {
             Tail::Call(next, n, s) => {
                 g = next;
                 argc = n;
                 span = s;
             }
+            Tail::Value(v) => return Ok(v),
+            Tail::SelfCall => unreachable!("run_loop handles self calls"),
+        }
+    }
+}
+
+/// Runs one closure's body (compiled code when there is some), looping
+/// in place while it calls itself in tail position.
+#[inline(always)]
+fn run_loop(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Tail> {
+    loop {
+        if ctx.jit_threshold != u32::MAX {
+            if let Some(v) = try_jit(ctx, f, c, info, base)? {
+                return Ok(Tail::Value(v));
+            }
+        }
+        match eval_tail(ctx, &info.body, f, c, base)? {
+            Tail::SelfCall => check_interrupt(ctx)?,
+            other => return Ok(other),
         }
     }
 }
@@ -358,6 +370,18 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
 fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
     let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = push_args(ctx, &call.args, f, c, base)?;
+    if g.is(f) {
+        let info = lambda_info(&c.template);
+        let n = call.args.len();
+        if n == info.required as usize && !info.rest && info.boxed_params.is_empty() {
+            // A loop: the new arguments replace the parameters in place.
+            for i in 0..n {
+                ctx.stack.swap(base + i, argbase + i);
+            }
+            ctx.stack.truncate(argbase);
+            return Ok(Tail::SelfCall);
+        }
+    }
     // `(apply g args)` in tail position is itself a tail call of g.
     if let Some(Object::Builtin(b)) = g.as_object() {
         if b.func as usize
@@ -498,25 +522,11 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
 /// A call not in tail position (kept out of `eval` so that its frame stays small).
 #[inline(never)]
 fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Value> {
-    if call.tail {
-        // Only reached when a tail call is evaluated for its value
-        // (e.g. by the JIT's fallback); run it as a plain call.
-        let outcome = tail_call(ctx, call, f, c, base)?;
-        return finish_tail(ctx, outcome);
-    }
+    // A call marked as a tail call is only evaluated here for its value
+    // (e.g. by the JIT's fallback): it then runs as a plain call.
     let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = push_args(ctx, &call.args, f, c, base)?;
     self::call(ctx, &g, argbase, call.span)
-}
-
-fn finish_tail(ctx: &mut Ctx, outcome: Tail) -> R<Value> {
-    match outcome {
-        Tail::Value(v) => Ok(v),
-        Tail::Call(g, argc, span) => {
-            let argbase = ctx.stack.len() - argc;
-            call(ctx, &g, argbase, span)
-        }
-    }
 }
 
 /// Builds a closure of `template`, copying its captured values.

@@ -157,7 +157,7 @@ fn program(seed: u64) -> String {
     out.push_str(&catch(format!(
         "(map (make-adder {a}) (list 1 2.5 4611686018427387903))"
     )));
-    if seed % 4 == 0 {
+    if seed.is_multiple_of(4) {
         // An uncaught error: message, span and backtrace must agree.
         out.push_str("(define (bad x) (car x))\n(define (outer x) (+ 1 (bad x)))\n(outer 5)\n");
     }
