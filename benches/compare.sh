@@ -24,7 +24,7 @@ if [ ${#programs[@]} -eq 0 ]; then
 fi
 
 declare -A peers=(
-  [guile]="guile --no-auto-compile"
+  [guile]="guile"
   [chez]="scheme --script"
   [csi]="csi -q -script"
   [gsi]="gsi"
