@@ -95,3 +95,50 @@ fn unbuffered_channels_hand_over_every_message() {
     );
     assert_eq!(out, "12502500");
 }
+
+#[test]
+fn select_over_two_channels_receives_every_message_once() {
+    let out = run_lisp(
+        "(define xs (make-channel))
+         (define ys (make-channel 8))
+         (spawn (lambda () (do ((i 0 (+ i 1))) ((= i 10000)) (channel-send xs i)) (channel-close xs)))
+         (spawn (lambda () (do ((i 10000 (+ i 1))) ((= i 20000)) (channel-send ys i)) (channel-close ys)))
+         (define (merge x-open y-open count sum)
+           (if (not (or x-open y-open))
+               (list count sum)
+               (select (xs v => (if (eof-object? v) (merge #f y-open count sum) (merge x-open y-open (+ count 1) (+ sum v))))
+                       (ys v => (if (eof-object? v) (merge x-open #f count sum) (merge x-open y-open (+ count 1) (+ sum v)))))))
+         (display (merge #t #t 0 0))",
+    );
+    // 0..19999 each once: 20000 messages summing to 19999*20000/2.
+    assert_eq!(out, "(20000 199990000)");
+}
+
+#[test]
+fn sends_racing_with_close_are_either_delivered_or_refused() {
+    // Three senders keep sending while the main thread closes the channel
+    // part-way; every send that did not raise must be received, exactly once.
+    let out = run_lisp(
+        "(define ch (make-channel 4))
+         (define (sender base)
+           (spawn (lambda ()
+             (let loop ((i 0) (sent 0))
+               (if (= i 2000)
+                   sent
+                   (if (guard (e (#t #f)) (channel-send ch (+ base i)) #t)
+                       (loop (+ i 1) (+ sent (+ base i)))
+                       (loop (+ i 1) sent)))))))
+         (define senders (map sender '(0 10000 20000)))
+         (define receiver
+           (spawn (lambda ()
+             (let loop ((sum 0))
+               (let ((v (channel-recv ch)))
+                 (if (eof-object? v) sum (loop (+ sum v))))))))
+         (sleep 5)
+         (channel-close ch)
+         (define sent (apply + (map join senders)))
+         (define received (join receiver))
+         (display (= sent received))",
+    );
+    assert_eq!(out, "#t");
+}

@@ -833,11 +833,25 @@ impl Expander<'_> {
                 clause.span,
             ));
         }
-        Ok(Some(self.call(
+        // %select returns (procedure . arguments) rather than calling the
+        // branch itself, so that the branch runs as a proper tail call of
+        // `apply`: a loop through select then runs in constant stack.
+        let chosen = self.temp("select", span);
+        let select = self.call(
             "%select",
             vec![Datum::list(branches, span), timeout_ms, timeout_body],
             span,
-        )))
+        );
+        let run = self.call(
+            "apply",
+            vec![
+                self.call("car", vec![chosen.clone()], span),
+                self.call("cdr", vec![chosen.clone()], span),
+            ],
+            span,
+        );
+        let bindings = Datum::list(vec![Datum::list(vec![chosen, select], span)], span);
+        Ok(Some(self.form("let", vec![bindings, run], span)))
     }
 }
 

@@ -12,6 +12,7 @@
 use super::threads::{check_interrupt, millis, INTERRUPT_POLL};
 use crate::builtins::{args, doc, Registry};
 use lisp_runtime::channel::{Channel, Received, SendFailed};
+use lisp_runtime::list::cons;
 use lisp_runtime::printer::write_string_truncated;
 use lisp_runtime::{Arity, Ctx, Exception, Object, Symbol, Value};
 use std::time::{Duration, Instant};
@@ -72,8 +73,8 @@ pub fn register(r: &mut Registry) {
     ));
     r.def("%select", Arity::exactly(3), select, doc(
         "(%select branches timeout-ms timeout-thunk)",
-        "The procedure behind the select form: waits on the channels of BRANCHES, a list of (channel . procedure) pairs, and calls the procedure of the first ready one with the value received (the eof object for a closed channel); or calls TIMEOUT-THUNK once TIMEOUT-MS milliseconds pass (#f: no timeout, wait forever).",
-        "(%select (list (cons (make-channel) (lambda (v) v))) 1 (lambda () 'late))",
+        "The procedure behind the select form: waits on the channels of BRANCHES, a list of (channel . procedure) pairs, and returns (procedure value) for the first ready one, with the value received (the eof object for a closed channel); or (TIMEOUT-THUNK) once TIMEOUT-MS milliseconds pass (#f: no timeout, wait forever). The select form applies the result in tail position, so a loop through select runs in constant stack.",
+        "(let ((r (%select (list (cons (make-channel) (lambda (v) v))) 1 (lambda () 'late)))) (apply (car r) (cdr r)))",
         "late",
         "select channel-recv",
     ));
@@ -166,7 +167,8 @@ fn channel_close(_: &mut Ctx, a: &[Value]) -> R {
     Ok(Value::VOID)
 }
 
-/// `(%select ((channel . procedure) ...) timeout-ms-or-#f timeout-thunk)`.
+/// `(%select ((channel . procedure) ...) timeout-ms-or-#f timeout-thunk)`:
+/// the call to make next, as `(procedure argument ...)`.
 fn select(ctx: &mut Ctx, a: &[Value]) -> R {
     let branches = args::list("select", 1, &a[0])?;
     let mut channels = Vec::with_capacity(branches.len());
@@ -199,11 +201,11 @@ fn select(ctx: &mut Ctx, a: &[Value]) -> R {
                 // A selected operation must be completed, and completes: it
                 // yields the value, or an error once closed and drained.
                 let value = op.recv(channels[i].receiver()).unwrap_or(Value::EOF);
-                return ctx.apply(&handlers[i], &[value]);
+                return Ok(cons(handlers[i].clone(), cons(value, Value::NIL)));
             }
             Err(_) => {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
-                    return ctx.apply(&a[2], &[]);
+                    return Ok(cons(a[2].clone(), Value::NIL));
                 }
                 check_interrupt(ctx)?;
             }
