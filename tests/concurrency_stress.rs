@@ -6,7 +6,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const WATCHDOG: Duration = Duration::from_secs(60);
+/// Generous: the machine may be loaded; a deadlock still fails, only later.
+const WATCHDOG: Duration = Duration::from_secs(300);
 
 /// Runs `program` and returns its stdout; panics on timeout or failure.
 fn run_lisp(program: &str) -> String {
