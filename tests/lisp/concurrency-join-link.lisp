@@ -24,3 +24,7 @@
 ; parameterize bindings are inherited
 (define p (make-parameter 'outer))
 (println (parameterize ((p 'inner)) (join (spawn (lambda () (p))))))
+; the thunk must be callable with no arguments: checked at the spawn
+(println (guard (e ((error-object? e) (error-object-message e))) (spawn (lambda (x) x))))
+(println (guard (e ((error-object? e) (error-object-message e))) (spawn-link car)))
+(println (join (spawn (lambda args args))))

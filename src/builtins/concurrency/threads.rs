@@ -79,6 +79,27 @@ pub fn register(r: &mut Registry) {
     );
 }
 
+/// The first argument of `spawn`/`spawn-link`: a procedure callable with no
+/// arguments, checked here so that the mistake is raised in the caller
+/// rather than reported from a thread that could never run.
+fn thunk<'a>(name: &str, v: &'a Value) -> Result<&'a Value, Exception> {
+    let f = args::procedure(name, 1, v)?;
+    let required = match f.as_object() {
+        Some(Object::Closure(c)) => c.template.arity.required,
+        Some(Object::Builtin(b)) => b.arity.required,
+        _ => 0,
+    };
+    if required > 0 {
+        return Err(Exception::wrong_type(
+            name,
+            1,
+            "procedure of no arguments",
+            v,
+        ));
+    }
+    Ok(f)
+}
+
 /// Starts `thunk` as thread `id` on a new OS thread; `finish` receives its
 /// outcome there.
 fn start_thread(
@@ -117,7 +138,7 @@ fn confine_escape(e: Exception) -> Exception {
 }
 
 fn spawn(ctx: &mut Ctx, a: &[Value]) -> R {
-    let thunk = args::procedure("spawn", 1, &a[0])?;
+    let thunk = thunk("spawn", &a[0])?;
     let id = next_thread_id();
     let handle = Arc::new(ThreadHandle::new(id));
     let done = handle.clone();
@@ -158,7 +179,7 @@ fn join(ctx: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn spawn_link(ctx: &mut Ctx, a: &[Value]) -> R {
-    let thunk = args::procedure("spawn-link", 1, &a[0])?;
+    let thunk = thunk("spawn-link", &a[0])?;
     // Capacity 1: the thread never waits for a reader to take its message.
     let channel = Value::object(Object::Channel(Channel::new(1)));
     let out = channel.clone();
