@@ -71,9 +71,10 @@ intrinsics! {
     /// `(ctx, f owned, args owned*, nargs, site, tail) -> value`: the
     /// generic call through the interpreter's machinery.
     Apply = jit_apply(I64, I64, I64, I64, I64, I64) -> I64;
-    /// `(ctx, builtin borrowed, args borrowed*, nargs, site) -> value`: a
-    /// primitive's slow path: the builtin itself.
-    Prim = jit_prim(I64, I64, I64, I64, I64) -> I64;
+    /// `(ctx, global id, builtin borrowed, args borrowed*, nargs, site) ->
+    /// value`: a primitive's slow path: the builtin itself while the global
+    /// holds it, else an ordinary call of the global's value.
+    Prim = jit_prim(I64, I64, I64, I64, I64, I64) -> I64;
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -167,7 +168,14 @@ extern "C" fn jit_apply(ctx: *mut Ctx, f: u64, args: u64, nargs: u64, site: u64,
     finish(ctx, result)
 }
 
-extern "C" fn jit_prim(ctx: *mut Ctx, builtin: u64, args: u64, nargs: u64, site: u64) -> u64 {
+extern "C" fn jit_prim(
+    ctx: *mut Ctx,
+    global: u64,
+    builtin: u64,
+    args: u64,
+    nargs: u64,
+    site: u64,
+) -> u64 {
     // SAFETY: JIT code passes its context and borrowed words kept alive by
     // its frame for the duration of the call.
     let ctx = unsafe { &mut *ctx };
@@ -177,11 +185,21 @@ extern "C" fn jit_prim(ctx: *mut Ctx, builtin: u64, args: u64, nargs: u64, site:
         // by the JIT frame.
         .map(|i| unsafe { Value::clone_from_raw(*(args as *const u64).add(i)) })
         .collect();
-    let Some(Object::Builtin(b)) = builtin.as_object() else {
-        return raise(ctx, Exception::error("primitive is not a builtin", vec![]));
-    };
     let span = site_span(site);
-    let result = guarded(|| (b.func)(ctx, &args).map_err(|e| e.at(span)));
+    let current = ctx.global(global as u32).clone();
+    let result = guarded(|| {
+        if !current.is(&builtin) {
+            // As the interpreter's `prim` does for a redefined primitive.
+            if current.is_unbound() {
+                return Err(interp::unbound(global as u32).at(span));
+            }
+            return interp::call_at(ctx, &current, args, span, false);
+        }
+        let Some(Object::Builtin(b)) = builtin.as_object() else {
+            return Err(Exception::error("primitive is not a builtin", vec![]));
+        };
+        (b.func)(ctx, &args).map_err(|e| e.at(span))
+    });
     finish(ctx, result)
 }
 

@@ -2,8 +2,8 @@
 //! fixnum and float arithmetic and comparison, `car`/`cdr`/`null?`/`pair?`/
 //! `not`/`eq?`, with every other case calling the builtin itself (the one
 //! definition the interpreter also uses, so results and error messages are
-//! identical). When the global no longer holds the builtin, the call is an
-//! ordinary call of whatever it holds.
+//! identical). When the global no longer holds the builtin, the slow path
+//! makes it an ordinary call of whatever the global holds.
 //!
 //! Fixnums are `n << 1`: `+`/`-` are one add with an overflow check on the
 //! tagged words, `<` compares tagged words, `*` multiplies one untagged
@@ -36,46 +36,27 @@ impl Lower<'_, '_> {
             operands.push((v, owned));
         }
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
-        let site = self.site(p.span);
         let builtin = self.iconst(p.builtin.raw());
         let global = self.global_word(p.global);
         let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
         let fast = self.b.create_block();
-        let redefined = self.b.create_block();
+        let slow = self.b.create_block();
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
-        self.b.set_cold_block(redefined);
-        self.b.ins().brif(guarded, fast, &[], redefined, &[]);
-
-        self.b.switch_to_block(redefined);
-        let unbound = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, global, Value::UNBOUND.raw() as i64);
-        let bound = self.b.create_block();
-        let raise = self.b.create_block();
-        self.b.ins().brif(unbound, raise, &[], bound, &[]);
-        self.b.switch_to_block(raise);
-        let id = self.iconst(p.global as u64);
-        self.call(Intrinsic::Unbound, &[self.ctx, id, site]);
-        self.raise_now();
-        self.b.switch_to_block(bound);
-        let f = self.clone_value(global);
-        let owned: Vec<Clif> = operands.iter().map(|&o| self.own(o)).collect();
-        let addr = self.spill(&owned);
-        let n = self.iconst(owned.len() as u64);
-        let no_tail = self.iconst(0);
-        let r = self.call(Intrinsic::Apply, &[self.ctx, f, addr, n, site, no_tail]);
-        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(guarded, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);
-        let slow = self.b.create_block();
-        self.b.set_cold_block(slow);
         self.fast_path(p.op, &operands, slow, merge);
+
+        // The slow path re-checks the global in Rust: the builtin itself
+        // if it still holds it, else an ordinary call of its new value.
         self.b.switch_to_block(slow);
         let addr = self.spill(&words);
         let n = self.iconst(words.len() as u64);
-        let r = self.call(Intrinsic::Prim, &[self.ctx, builtin, addr, n, site]);
+        let id = self.iconst(p.global as u64);
+        let site = self.site(p.span);
+        let r = self.call(Intrinsic::Prim, &[self.ctx, id, builtin, addr, n, site]);
         for &(v, owned) in &operands {
             if owned {
                 self.drop_value(v);
@@ -224,77 +205,16 @@ impl Lower<'_, '_> {
         self.b.switch_to_block(yes);
     }
 
-    /// Decodes two floats, or jumps to `otherwise`. Two self-tagged
-    /// floats take the short path; float zeros (immediates of their own
-    /// kind) are recognised on a cold path.
+    /// Decodes two self-tagged floats, or jumps to `otherwise` (float
+    /// zeros and boxed floats take the builtin's path).
     fn if_floats(&mut self, a: Clif, b: Clif, otherwise: Block) -> (Clif, Clif) {
         let both = self.b.ins().band(a, b);
         let tag = self.b.ins().band_imm_s(both, FLOAT_TAG as i64);
         let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
-        let tagged = self.b.create_block();
-        let mixed = self.b.create_block();
-        let join = self.b.create_block();
-        self.b.append_block_param(join, types::F64);
-        self.b.append_block_param(join, types::F64);
-        self.b.set_cold_block(mixed);
-        self.b.ins().brif(is_float, tagged, &[], mixed, &[]);
-        self.b.switch_to_block(tagged);
-        let (x, y) = (self.decode_float(a), self.decode_float(b));
-        self.b
-            .ins()
-            .jump(join, &[BlockArg::Value(x), BlockArg::Value(y)]);
-        self.b.switch_to_block(mixed);
-        let x = self.float_operand(a, otherwise);
-        let y = self.float_operand(b, otherwise);
-        self.b
-            .ins()
-            .jump(join, &[BlockArg::Value(x), BlockArg::Value(y)]);
-        self.b.switch_to_block(join);
-        let params = self.b.block_params(join);
-        (params[0], params[1])
-    }
-
-    /// The f64 of a self-tagged float or a float zero, else jumps to `otherwise`.
-    fn float_operand(&mut self, w: Clif, otherwise: Block) -> Clif {
-        let done = self.b.create_block();
-        self.b.append_block_param(done, types::F64);
-        let tagged = self.b.create_block();
-        let untagged = self.b.create_block();
-        let tag = self.b.ins().band_imm_s(w, FLOAT_TAG as i64);
-        let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
-        self.b.ins().brif(is_float, tagged, &[], untagged, &[]);
-        self.b.switch_to_block(tagged);
-        let x = self.decode_float(w);
-        self.b.ins().jump(done, &[BlockArg::Value(x)]);
-        self.b.switch_to_block(untagged);
-        let negative_zero = self.b.create_block();
-        let positive = self.b.ins().f64const(0.0);
-        let is_zero = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, w, Value::float(0.0).raw() as i64);
-        self.b.ins().brif(
-            is_zero,
-            done,
-            &[BlockArg::Value(positive)],
-            negative_zero,
-            &[],
-        );
-        self.b.switch_to_block(negative_zero);
-        let negative = self.b.ins().f64const(-0.0);
-        let is_negative_zero =
-            self.b
-                .ins()
-                .icmp_imm_s(IntCC::Equal, w, Value::float(-0.0).raw() as i64);
-        self.b.ins().brif(
-            is_negative_zero,
-            done,
-            &[BlockArg::Value(negative)],
-            otherwise,
-            &[],
-        );
-        self.b.switch_to_block(done);
-        self.b.block_params(done)[0]
+        let yes = self.b.create_block();
+        self.b.ins().brif(is_float, yes, &[], otherwise, &[]);
+        self.b.switch_to_block(yes);
+        (self.decode_float(a), self.decode_float(b))
     }
 
     fn decode_float(&mut self, w: Clif) -> Clif {
