@@ -216,3 +216,83 @@ fn random_programs_print_the_same_in_both_tiers() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Hand-written programs for the corners random programs rarely reach.
+const EDGE_CASES: &[(&str, &str)] = &[
+    (
+        "redefined-primitive",
+        "(define (add a b) (+ a b))\n(display (add 1 2))(newline)\n\
+         (define (+ a b) (* a b))\n(display (add 3 4))(newline)",
+    ),
+    (
+        "function-redefines-itself",
+        "(define (f n) (set! f (lambda (m) (* m 10))) (+ n 1))\n\
+         (display (f 1))(display (f 1))(newline)",
+    ),
+    (
+        "assigned-parameters-and-rest-lists",
+        "(define (count-up n) (let loop ((i 0)) (if (< i n) (begin (set! n (- n 1)) (loop (+ i 1))) (list i n))))\n\
+         (define (sum . xs) (if (null? xs) 0 (+ (car xs) (apply sum (cdr xs)))))\n\
+         (define (rest-loop n . acc) (if (= n 0) acc (rest-loop (- n 1) n)))\n\
+         (display (count-up 10))(display (sum 1 2 3 4))(display (rest-loop 100000))(newline)",
+    ),
+    (
+        "mutual-tail-recursion-in-constant-stack",
+        "(define (ev? n) (if (= n 0) #t (od? (- n 1))))\n(define (od? n) (if (= n 0) #f (ev? (- n 1))))\n\
+         (display (ev? 1000001))(newline)",
+    ),
+    (
+        "closures-counters-and-cells",
+        "(define (counter) (let ((n 0)) (lambda () (set! n (+ n 1)) n)))\n\
+         (define c (counter))\n(c)(c)\n(display (c))\n\
+         (define (compose f g) (lambda (x) (f (g x))))\n\
+         (display ((compose car cdr) '(1 2 3)))\n\
+         (letrec ((even (lambda (n) (if (= n 0) 'even (odd (- n 1))))) (odd (lambda (n) (if (= n 0) 'odd (even (- n 1))))))\n\
+           (display (even 10001)))(newline)",
+    ),
+    (
+        "errors-spans-and-backtraces",
+        "(define (inner x) (vector-ref x 10))\n(define (middle x) (let ((r (inner x))) r))\n\
+         (define (outer x) (+ 1 (middle x)))\n\
+         (display (guard (e ((error-object? e) (error-object-message e))) (outer (vector 1 2))))(newline)\n\
+         (define (arity-user) (inner 1 2))\n\
+         (display (guard (e ((error-object? e) (error-object-message e))) (arity-user)))(newline)\n\
+         (define (loop-forever n) (+ 1 (loop-forever n)))\n\
+         (display (guard (e ((error-object? e) (error-object-message e))) (loop-forever 1)))(newline)\n\
+         (outer (vector 1))",
+    ),
+    (
+        "floats-zero-and-boxed",
+        "(define (f x y) (list (+ x y) (- x y) (* x y) (< x y) (= x y)))\n\
+         (display (f 0.0 -0.0))(display (f 1e300 1e300))(display (f 1.5 2))(display (f -0.0 1.25))(newline)",
+    ),
+];
+
+#[test]
+fn edge_case_programs_print_the_same_in_both_tiers() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_differential");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut failures = Vec::new();
+    for (name, source) in EDGE_CASES {
+        let file = dir.join(format!("{name}.lisp"));
+        std::fs::write(&file, source).expect("write program");
+        let interpreted = run(&file, false);
+        let compiled = run(&file, true);
+        assert!(!interpreted.stdout.is_empty(), "{name}: printed nothing");
+        if interpreted.stdout != compiled.stdout
+            || interpreted.stderr != compiled.stderr
+            || interpreted.status != compiled.status
+        {
+            failures.push(format!(
+                "{name}:\n--- interpreter ({:?})\n{}{}\n--- jit ({:?})\n{}{}",
+                interpreted.status,
+                interpreted.stdout,
+                interpreted.stderr,
+                compiled.status,
+                compiled.stdout,
+                compiled.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
