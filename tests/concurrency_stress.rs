@@ -80,7 +80,10 @@ fn four_producers_two_consumers_lose_and_duplicate_nothing() {
 #[test]
 fn a_thousand_spawned_threads_are_all_joined() {
     let out = run_lisp(
-        "(define ts (map (lambda (i) (spawn (lambda () i))) (range 0 1000)))
+        // Every thread waits at the gate, so all 1000 are alive at once.
+        "(define gate (make-channel))
+         (define ts (map (lambda (i) (spawn (lambda () (channel-recv gate) i))) (range 0 1000)))
+         (channel-close gate)
          (display (apply + (map join ts)))",
     );
     assert_eq!(out, "499500");
