@@ -61,6 +61,8 @@ pub enum SendFailed {
     /// The sender was blocked (no receiver or no buffer space) when another
     /// thread closed the channel.
     ClosedWhileBlocked(Value),
+    /// The sender was blocked and its `interrupted` check said stop.
+    Interrupted(Value),
 }
 
 impl Channel {
@@ -87,6 +89,18 @@ impl Channel {
     /// Sends `v`, blocking until a receiver or buffer space accepts it.
     /// Fails if the channel is closed before or while it waits.
     pub fn send(&self, v: Value) -> Result<(), SendFailed> {
+        self.send_interruptible(v, Duration::MAX, &|| false)
+    }
+
+    /// `send`, but while blocked it calls `interrupted` every `poll` and
+    /// gives up with `SendFailed::Interrupted` when that returns true (the
+    /// REPL's Ctrl-C reaches a thread blocked in `channel-send` this way).
+    pub fn send_interruptible(
+        &self,
+        v: Value,
+        poll: Duration,
+        interrupted: &dyn Fn() -> bool,
+    ) -> Result<(), SendFailed> {
         let (sender, mut v) = {
             let open = self.open.read();
             let Some(ends) = &*open else {
@@ -113,7 +127,13 @@ impl Channel {
         let mut select = Select::new();
         let send_index = select.send(&sender);
         select.recv(&self.close_signal);
-        let op = select.select();
+        let op = loop {
+            match select.select_timeout(poll) {
+                Ok(op) => break op,
+                Err(_) if interrupted() => return Err(SendFailed::Interrupted(v)),
+                Err(_) => {}
+            }
+        };
         if op.index() == send_index {
             return op
                 .send(&sender, v)
@@ -177,7 +197,9 @@ impl SendFailed {
     /// The value that was not sent.
     pub fn value(&self) -> &Value {
         match self {
-            SendFailed::Closed(v) | SendFailed::ClosedWhileBlocked(v) => v,
+            SendFailed::Closed(v)
+            | SendFailed::ClosedWhileBlocked(v)
+            | SendFailed::Interrupted(v) => v,
         }
     }
 }
@@ -264,6 +286,14 @@ mod tests {
         ));
         assert_eq!(int(ch.recv()), Some(1));
         assert!(matches!(ch.recv(), Received::Closed));
+    }
+
+    #[test]
+    fn an_interrupted_blocked_send_gives_its_value_back() {
+        let ch = Channel::new(0);
+        let outcome = ch.send_interruptible(Value::int(5), Duration::from_millis(5), &|| true);
+        assert!(matches!(outcome, Err(SendFailed::Interrupted(v)) if v.as_fixnum() == Some(5)));
+        assert!(matches!(ch.try_recv(), Received::NotReady));
     }
 
     #[test]

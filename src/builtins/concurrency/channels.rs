@@ -15,6 +15,7 @@ use lisp_runtime::channel::{Channel, Received, SendFailed};
 use lisp_runtime::list::cons;
 use lisp_runtime::printer::write_string_truncated;
 use lisp_runtime::{Arity, Ctx, Exception, Object, Symbol, Value};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 type R = Result<Value, Exception>;
@@ -108,9 +109,10 @@ fn is_channel(_: &mut Ctx, a: &[Value]) -> R {
     )))
 }
 
-fn channel_send(_: &mut Ctx, a: &[Value]) -> R {
+fn channel_send(ctx: &mut Ctx, a: &[Value]) -> R {
     let ch = channel("channel-send", 1, &a[0])?;
-    let failed = match ch.send(a[1].clone()) {
+    let interrupted = || ctx.interrupt.load(Ordering::Relaxed);
+    let failed = match ch.send_interruptible(a[1].clone(), INTERRUPT_POLL, &interrupted) {
         Ok(()) => return Ok(Value::VOID),
         Err(failed) => failed,
     };
@@ -119,6 +121,10 @@ fn channel_send(_: &mut Ctx, a: &[Value]) -> R {
         SendFailed::Closed(_) => format!("channel-send: cannot send {written} on a closed channel"),
         SendFailed::ClosedWhileBlocked(_) => {
             format!("channel-send: the channel was closed while {written} waited to be sent")
+        }
+        SendFailed::Interrupted(_) => {
+            check_interrupt(ctx)?;
+            format!("channel-send: interrupted while {written} waited to be sent")
         }
     };
     Err(Exception::error(message, vec![]))
