@@ -81,3 +81,25 @@ fn compiled_lambdas_are_reported_by_jit_stats() {
         .expect("a count");
     assert!(compiled >= 5, "{line}");
 }
+
+#[test]
+fn an_interrupt_stops_a_compiled_loop() {
+    let mut engine = lisp::engine::Engine::new(lisp::engine::Options {
+        jit: true,
+        jit_threshold: 0,
+        ..Default::default()
+    });
+    engine.ctx.set_stack_budget(1 << 20);
+    let flag = engine.ctx.interrupt.clone();
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let result = engine.eval_str(
+        "(define (spin n) (if (< n 0) n (spin (+ n 1)))) (spin 0)",
+        "spin",
+    );
+    setter.join().expect("setter thread");
+    let err = result.expect_err("the loop only ends by interruption");
+    assert_eq!(err.message(), "interrupted");
+}

@@ -93,6 +93,8 @@ intrinsics! {
     PushFrame = jit_push_frame(I64, I64, I64);
     /// `(ctx, site) -> RAISED`: `stack overflow`.
     StackOverflow = jit_stack_overflow(I64, I64) -> I64;
+    /// `(ctx) -> RAISED`: clears the interrupt flag and raises `interrupted`.
+    Interrupted = jit_interrupted(I64) -> I64;
     /// `(f64) -> value`: a float that is not self-taggable (boxed or zero).
     Float = jit_float(F64) -> I64;
 }
@@ -299,6 +301,14 @@ extern "C" fn jit_stack_overflow(ctx: *mut Ctx, site: u64) -> u64 {
         ctx,
         Exception::error("stack overflow", vec![]).at(site_span(site)),
     )
+}
+
+extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
+    // SAFETY: JIT code passes its own context.
+    let ctx = unsafe { &mut *ctx };
+    ctx.interrupt
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    raise(ctx, Exception::error("interrupted", vec![]))
 }
 
 extern "C" fn jit_float(f: f64) -> u64 {

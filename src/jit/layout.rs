@@ -40,6 +40,10 @@ pub struct Layout {
     pub ctx_stack_limit: i32,
     /// From an object's address: its Arc's strong count (negative).
     pub strong_count: i32,
+    /// From a `Ctx`: the `Arc<AtomicBool>` pointer of `interrupt`, and from
+    /// that pointer to the flag.
+    pub ctx_interrupt: i32,
+    pub interrupt_flag: i32,
 }
 
 /// Probes the layout; `None` when something is not as the JIT expects.
@@ -89,6 +93,12 @@ pub fn probe() -> Option<Layout> {
     let ctx_globals = offset_of!(Ctx, globals) as i32;
 
     let strong_count = probe_strong_count(&pair, pair_addr)?;
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag_field: *const Arc<std::sync::atomic::AtomicBool> = &flag;
+    // SAFETY: an `Arc<T>` is one pointer-sized word; reading it as a usize
+    // only inspects the bits.
+    let flag_stored = unsafe { *(flag_field as *const usize) };
+    let interrupt_flag = (Arc::as_ptr(&flag) as usize).checked_sub(flag_stored)?;
     let layout = Layout {
         closure_kind: kind_byte(closure_addr),
         pair_kind: kind_byte(pair_addr),
@@ -103,6 +113,8 @@ pub fn probe() -> Option<Layout> {
         ctx_globals_len: ctx_globals + 8 * len_word as i32,
         ctx_stack_limit: offset_of!(Ctx, stack_limit) as i32,
         strong_count,
+        ctx_interrupt: offset_of!(Ctx, interrupt) as i32,
+        interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)
 }

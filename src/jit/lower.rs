@@ -148,6 +148,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             };
             l.b.def_var(l.slots[i], v);
         }
+        l.interrupt_check();
         l.tail(&info.body)?;
         l.emit_exits();
         Ok(())
@@ -176,6 +177,32 @@ impl<'a, 'f> Lower<'a, 'f> {
         let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, self.frame_site]);
         self.b.ins().return_(&[raised]);
         self.b.switch_to_block(ok);
+    }
+
+    /// Raises `interrupted` when the thread's interrupt flag (Ctrl-C in the
+    /// REPL) is set, as the interpreter does at every call and loop
+    /// iteration; the loop header runs it on entry and on every self call.
+    fn interrupt_check(&mut self) {
+        let arc = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_interrupt,
+        );
+        let flag = self.b.ins().uload8(
+            types::I32,
+            MemFlagsData::trusted(),
+            arc,
+            self.layout.interrupt_flag,
+        );
+        let cold = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(cold);
+        self.b.ins().brif(flag, cold, &[], cont, &[]);
+        self.b.switch_to_block(cold);
+        self.call(Intrinsic::Interrupted, &[self.ctx]);
+        self.raise_now();
+        self.b.switch_to_block(cont);
     }
 
     /// Emits the normal and the raising exit blocks.
