@@ -87,6 +87,8 @@ intrinsics! {
     MakeCell = jit_make_cell(I64) -> I64;
     /// `(template, captured owned*, count) -> closure`.
     MakeClosure = jit_make_closure(I64, I64, I64) -> I64;
+    /// `(car owned, cdr owned) -> pair`.
+    Cons = jit_cons(I64, I64) -> I64;
     /// `(items owned*, count) -> list`: packs a rest list.
     List = jit_list(I64, I64) -> I64;
     /// `(ctx, template, site)`: adds a backtrace frame to `ctx.pending`.
@@ -273,6 +275,12 @@ extern "C" fn jit_make_closure(template: u64, captured: u64, count: u64) -> u64 
     let template = unsafe { (*(template as *const Arc<Template>)).clone() };
     let captured: Box<[Value]> = unsafe { take_words(captured, count) }.collect();
     Value::object(Object::Closure(Closure { template, captured })).into_raw()
+}
+
+extern "C" fn jit_cons(car: u64, cdr: u64) -> u64 {
+    // SAFETY: two owned words move into the pair.
+    let (car, cdr) = unsafe { (Value::from_raw(car), Value::from_raw(cdr)) };
+    lisp_runtime::list::cons(car, cdr).into_raw()
 }
 
 extern "C" fn jit_list(items: u64, count: u64) -> u64 {

@@ -1,6 +1,6 @@
 //! Lowering of guarded primitives (`Expr::Prim`): the inline fast paths of
 //! fixnum and float arithmetic and comparison, `car`/`cdr`/`null?`/`pair?`/
-//! `not`/`eq?`, with every other case calling the builtin itself (the one
+//! `not`/`eq?` and `cons` (an allocation, by the runtime), with every other case calling the builtin itself (the one
 //! definition the interpreter also uses, so results and error messages are
 //! identical). When the global no longer holds the builtin, the slow path
 //! makes it an ordinary call of whatever the global holds.
@@ -179,7 +179,14 @@ impl Lower<'_, '_> {
                 let v = self.clone_value(v);
                 self.drop_if_owned_then(operands, done, v);
             }
-            PrimOp::Cons | PrimOp::VectorRef | PrimOp::VectorSet => {
+            PrimOp::Cons => {
+                // `cons` accepts anything: the operands move into the pair.
+                let car = self.own(operands[0]);
+                let cdr = self.own(operands[1]);
+                let pair = self.call(Intrinsic::Cons, &[car, cdr]);
+                self.b.ins().jump(done, &[BlockArg::Value(pair)]);
+            }
+            PrimOp::VectorRef | PrimOp::VectorSet => {
                 self.b.ins().jump(slow, &[]);
             }
         }
