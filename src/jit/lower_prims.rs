@@ -62,14 +62,17 @@ impl Lower<'_, '_> {
                 self.drop_value(v);
             }
         }
+        // Only the slow path can raise; the operands are dropped by now.
+        let owned_count = operands.iter().filter(|o| o.1).count();
+        let live = self.temps.clone();
+        self.temps.truncate(self.temps.len() - owned_count);
+        self.check(r);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         self.b.switch_to_block(merge);
-        let owned_count = operands.iter().filter(|o| o.1).count();
+        self.temps = live;
         self.temps.truncate(self.temps.len() - owned_count);
-        let r = self.b.block_params(merge)[0];
-        self.check(r);
-        Ok(r)
+        Ok(self.b.block_params(merge)[0])
     }
 
     /// Emits the inline cases of `op`; each jumps to `done` with an owned

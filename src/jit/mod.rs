@@ -234,8 +234,10 @@ fn define_lambda(
         b.seal_all_blocks();
         b.finalize(code.module.isa().frontend_config());
     }
-    if std::env::var_os("LISP_JIT_DUMP").is_some() {
+    let dump = std::env::var_os("LISP_JIT_DUMP").is_some();
+    if dump {
         eprintln!("{}", context.func.display());
+        context.set_disasm(true);
     }
     let body = code
         .module
@@ -248,6 +250,9 @@ fn define_lambda(
     code.module
         .define_function(body, context)
         .map_err(|e| debug_bail(&e))?;
+    if let Some(vcode) = context.compiled_code().and_then(|c| c.vcode.as_ref()) {
+        eprintln!("{vcode}");
+    }
     code.module.clear_context(context);
 
     context.func.signature = code.entry_signature();
