@@ -68,6 +68,9 @@ intrinsics! {
     /// `(word)`: the last strong count of a heap word was just released
     /// inline; frees the object.
     Free = jit_free(I64);
+    /// `(word owned)`: drops a value on a cold path (out of line, to keep
+    /// compiled code small).
+    Drop = jit_drop(I64);
     /// `(ctx, f owned, args owned*, nargs, site, tail) -> value`: the
     /// generic call through the interpreter's machinery.
     Apply = jit_apply(I64, I64, I64, I64, I64, I64) -> I64;
@@ -149,6 +152,11 @@ extern "C" fn jit_free(word: u64) {
         Arc::increment_strong_count(ptr);
         drop(Value::from_raw(word));
     }
+}
+
+extern "C" fn jit_drop(word: u64) {
+    // SAFETY: JIT code hands over an owned value word.
+    drop(unsafe { Value::from_raw(word) });
 }
 
 extern "C" fn jit_apply(ctx: *mut Ctx, f: u64, args: u64, nargs: u64, site: u64, tail: u64) -> u64 {

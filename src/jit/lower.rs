@@ -170,10 +170,10 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b.ins().brif(low, overflow, &[], ok, &[]);
         self.b.switch_to_block(overflow);
         for &v in incoming {
-            self.drop_value(v);
+            self.drop_cold(v);
         }
         let keep = self.b.use_var(self.keep);
-        self.drop_value(keep);
+        self.drop_cold(keep);
         let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, self.frame_site]);
         self.b.ins().return_(&[raised]);
         self.b.switch_to_block(ok);
@@ -215,7 +215,12 @@ impl<'a, 'f> Lower<'a, 'f> {
 
         self.b.switch_to_block(self.raise_exit);
         self.b.set_cold_block(self.raise_exit);
-        self.drop_frame();
+        for i in 0..self.slots.len() {
+            let v = self.b.use_var(self.slots[i]);
+            self.drop_cold(v);
+        }
+        let keep = self.b.use_var(self.keep);
+        self.drop_cold(keep);
         let push = self.b.create_block();
         let done = self.b.create_block();
         self.b.ins().brif(self.frame_site, push, &[], done, &[]);
@@ -358,6 +363,14 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b.switch_to_block(done);
     }
 
+    /// Drops an owned `v` with an out-of-line call: for cold paths, where
+    /// code size matters more than speed.
+    pub fn drop_cold(&mut self, v: Clif) {
+        if !self.immediates.contains(&v) {
+            self.call(Intrinsic::Drop, &[v]);
+        }
+    }
+
     /// Branches to the raise path (dropping the live temporaries) when
     /// `v` is the `RAISED` sentinel.
     pub fn check(&mut self, v: Clif) {
@@ -382,7 +395,7 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// Terminates the current block: drops the temporaries and raises.
     pub fn raise_now(&mut self) {
         for t in self.temps.clone() {
-            self.drop_value(t);
+            self.drop_cold(t);
         }
         self.b.ins().jump(self.raise_exit, &[]);
     }

@@ -59,7 +59,7 @@ impl Lower<'_, '_> {
         let r = self.call(Intrinsic::Prim, &[self.ctx, id, builtin, addr, n, site]);
         for &(v, owned) in &operands {
             if owned {
-                self.drop_value(v);
+                self.drop_cold(v);
             }
         }
         // Only the slow path can raise; the operands are dropped by now.
