@@ -524,6 +524,20 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
 fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Value> {
     // A call marked as a tail call is only evaluated here for its value
     // (e.g. by the JIT's fallback): it then runs as a plain call.
+    if let Expr::Global(id, _) = &call.func {
+        // A global builtin is called through its function pointer, without
+        // taking a reference: builtins are shared by every thread, and
+        // bumping their counts from several cores at once serializes them.
+        if let Some(Object::Builtin(b)) = ctx.global(*id).as_object() {
+            let (func, arity, name) = (b.func, b.arity, b.name);
+            let argbase = push_args(ctx, &call.args, f, c, base)?;
+            let args: Args = ctx.stack.drain(argbase..).collect();
+            if !arity.accepts(args.len()) {
+                return Err(Exception::arity(name, &arity.describe(), args.len()).at(call.span));
+            }
+            return func(ctx, &args).map_err(|e| e.at(call.span));
+        }
+    }
     let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = push_args(ctx, &call.args, f, c, base)?;
     self::call(ctx, &g, argbase, call.span)
