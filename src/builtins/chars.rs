@@ -286,11 +286,20 @@ fn is_lower(_: &mut Ctx, a: &[Value]) -> R {
 }
 fn upcase(_: &mut Ctx, a: &[Value]) -> R {
     let c = chr("char-upcase", 1, &a[0])?;
-    Ok(Value::char(c.to_uppercase().next().unwrap_or(c)))
+    Ok(Value::char(single(c.to_uppercase(), c)))
 }
 fn downcase(_: &mut Ctx, a: &[Value]) -> R {
     let c = chr("char-downcase", 1, &a[0])?;
-    Ok(Value::char(fold(c)))
+    Ok(Value::char(single(c.to_lowercase(), c)))
+}
+
+/// A case mapping that is one character, else `c` unchanged: `ß` upcases
+/// to "SS", which no single character can hold, so R7RS keeps `ß`.
+fn single(mut mapped: impl Iterator<Item = char>, c: char) -> char {
+    match (mapped.next(), mapped.next()) {
+        (Some(m), None) => m,
+        _ => c,
+    }
 }
 fn digit_value(_: &mut Ctx, a: &[Value]) -> R {
     let c = chr("digit-value", 1, &a[0])?;

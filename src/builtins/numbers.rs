@@ -8,7 +8,7 @@ use lisp_runtime::number::{self, big_to_value, IntDiv, Num};
 use lisp_runtime::{Arity, Ctx, Exception, Object, Value};
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Signed, Zero};
+use num_traits::{FromPrimitive, One, Signed, Zero};
 use std::cmp::Ordering;
 
 type R = Result<Value, Exception>;
@@ -214,7 +214,7 @@ pub fn register(r: &mut Registry) {
     );
     r.alias("inexact", "exact->inexact");
     r.def("inexact->exact", Arity::exactly(1), exact, doc("(inexact->exact z)", "The exact integer equal to z; a float with a fractional part is an error (there are no rationals).", "(inexact->exact 2.0)", "2", "exact inexact round"));
-    r.alias("exact", "inexact->exact");
+    r.def("exact", Arity::exactly(1), exact_r7rs, doc("(exact z)", "R7RS name of inexact->exact: the exact integer equal to z; a float with a fractional part is an error.", "(exact 2.0)", "2", "inexact->exact inexact round"));
     r.def(
         "number->string",
         Arity::between(1, 2),
@@ -706,8 +706,17 @@ fn extremum(name: &str, a: &[Value], want: Ordering) -> R {
     let mut best = a[0].clone();
     let mut inexact = num(name, 1, &a[0])?.to_f64().is_nan() || a[0].is_float();
     for (i, v) in a[1..].iter().enumerate() {
-        num(name, i + 2, v)?;
+        if num(name, i + 2, v)?.to_f64().is_nan() {
+            // NaN is unordered, so it would never win a comparison; R7RS
+            // and Guile make it contagious instead (later arguments are
+            // still type-checked).
+            best = v.clone();
+            inexact = true;
+        }
         inexact |= v.is_float();
+        if best.as_float().is_some_and(f64::is_nan) {
+            continue;
+        }
         if number::compare(name, v, &best)? == Some(want) {
             best = v.clone();
         }
@@ -780,17 +789,30 @@ fn inexact(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn exact(_: &mut Ctx, a: &[Value]) -> R {
-    match num("inexact->exact", 1, &a[0])? {
+    to_exact("inexact->exact", a)
+}
+fn exact_r7rs(_: &mut Ctx, a: &[Value]) -> R {
+    to_exact("exact", a)
+}
+
+/// Shared by `exact` and `inexact->exact`, which differ only in the name
+/// their errors carry.
+fn to_exact(name: &str, a: &[Value]) -> R {
+    match num(name, 1, &a[0])? {
         Num::Flo(f) if f.fract() == 0.0 && f.is_finite() => {
             if f.abs() < 9.0e18 {
                 Ok(Value::int(f as i64))
             } else {
-                Ok(big_to_value(BigInt::from(f as i128)))
+                // `as i128` would saturate above 1.7e38; from_f64 is exact
+                // for every integral finite float.
+                BigInt::from_f64(f)
+                    .map(big_to_value)
+                    .ok_or_else(|| Exception::wrong_type(name, 1, "finite number", &a[0]))
             }
         }
         Num::Flo(_) => Err(Exception::error(
             format!(
-                "inexact->exact: {} has no exact representation (no rationals)",
+                "{name}: {} has no exact representation (no rationals)",
                 lisp_runtime::printer::write_string(&a[0])
             ),
             vec![],
@@ -1031,6 +1053,23 @@ mod tests {
 
     fn show(v: R) -> String {
         lisp_runtime::printer::write_string(&v.expect("ok"))
+    }
+
+    #[test]
+    fn extremum_propagates_nan_and_exact_handles_huge_floats() {
+        let c = &mut ctx();
+        let nan = Value::float(f64::NAN);
+        assert_eq!(
+            show(max(c, &[Value::int(1), nan.clone(), Value::int(2)])),
+            "+nan.0"
+        );
+        assert_eq!(show(min(c, &[nan, Value::int(1)])), "+nan.0");
+        assert!(max(c, &[Value::float(f64::NAN), Value::TRUE]).is_err());
+        // 2^200 as a float converts exactly, not saturated at i128::MAX.
+        let e = show(exact_r7rs(c, &[Value::float(2f64.powi(200))]));
+        assert_eq!(e, BigInt::from(2).pow(200).to_string());
+        let err = exact_r7rs(c, &[Value::float(2.5)]).expect_err("fractional");
+        assert!(format!("{err:?}").contains("exact: 2.5"));
     }
 
     #[test]
