@@ -8,7 +8,7 @@ use crate::error::Exception;
 use crate::object::Object;
 use crate::value::Value;
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// A number unpacked from a `Value`.
@@ -151,9 +151,42 @@ pub fn compare(procedure: &str, a: &Value, b: &Value) -> Result<Option<Ordering>
     }
     Ok(match pair(procedure, a, b)? {
         (Num::Fix(x), Num::Fix(y)) => Some(x.cmp(&y)),
-        (Num::Flo(x), y) => x.partial_cmp(&y.to_f64()),
-        (x, Num::Flo(y)) => x.to_f64().partial_cmp(&y),
+        (Num::Flo(x), Num::Flo(y)) => x.partial_cmp(&y),
+        // Fixnums within 2^53 convert to f64 exactly: the common, cheap case.
+        (Num::Fix(n), Num::Flo(y)) if n.unsigned_abs() <= EXACT_F64 => (n as f64).partial_cmp(&y),
+        (Num::Flo(x), Num::Fix(n)) if n.unsigned_abs() <= EXACT_F64 => x.partial_cmp(&(n as f64)),
+        (Num::Flo(x), y) => exact_float_cmp(&y.to_big(), x).map(Ordering::reverse),
+        (x, Num::Flo(y)) => exact_float_cmp(&x.to_big(), y),
         (x, y) => Some(x.to_big().cmp(&y.to_big())),
+    })
+}
+
+/// Largest magnitude below which every integer is exactly an f64.
+const EXACT_F64: u64 = 1 << 53;
+
+/// Orders an exact integer against a float without rounding the integer
+/// to a float first: `(= 9007199254740993 9007199254740992.0)` must be #f
+/// (R7RS requires comparisons to be transitive), though both round to the
+/// same f64. `None` when `f` is NaN.
+fn exact_float_cmp(n: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    let floor = BigInt::from_f64(f.floor())?;
+    Some(match n.cmp(&floor) {
+        // n >= floor + 1 > f.
+        Ordering::Greater => Ordering::Greater,
+        Ordering::Less => Ordering::Less,
+        Ordering::Equal if f.fract() == 0.0 => Ordering::Equal,
+        // n == floor(f) < f.
+        Ordering::Equal => Ordering::Less,
     })
 }
 
@@ -229,6 +262,37 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mixed_comparison_does_not_round_the_integer() {
+        use super::compare;
+        let big = Value::int((1i64 << 53) + 1);
+        let f = Value::float((1u64 << 53) as f64);
+        assert_eq!(
+            compare("=", &big, &f).expect("numbers"),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            compare("<", &f, &big).expect("numbers"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare("<", &Value::int(3), &Value::float(3.5)).expect("numbers"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare("<", &Value::int(-4), &Value::float(-3.5)).expect("numbers"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare("<", &Value::int(3), &Value::float(f64::NAN)).expect("numbers"),
+            None
+        );
+        assert_eq!(
+            compare("<", &Value::int(3), &Value::float(f64::INFINITY)).expect("numbers"),
+            Some(Ordering::Less)
+        );
+    }
+
     use super::*;
 
     #[test]
