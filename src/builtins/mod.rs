@@ -16,6 +16,7 @@ pub mod lists;
 pub mod maps;
 pub mod memory;
 pub mod net;
+pub mod number_predicates;
 pub mod numbers;
 pub mod output;
 pub mod ports;
@@ -134,6 +135,7 @@ pub fn all() -> Registry {
 /// Registration functions, one per category module.
 const CATEGORIES: &[fn(&mut Registry)] = &[
     numbers::register,
+    number_predicates::register,
     lists::register,
     cxr::register,
     list_search::register,
