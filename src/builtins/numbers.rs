@@ -653,7 +653,18 @@ fn number_to_string(_: &mut Ctx, a: &[Value]) -> R {
     let text = match num("number->string", 1, &a[0])? {
         Num::Fix(n) => BigInt::from(n).to_str_radix(radix),
         Num::Big(b) => b.to_str_radix(radix),
-        Num::Flo(f) => lisp_runtime::printer::format_float(f),
+        Num::Flo(f) if radix == 10 => lisp_runtime::printer::format_float(f),
+        // Decimal digits under another radix would read back as a different
+        // number, so refuse rather than print something wrong.
+        Num::Flo(_) => {
+            return Err(Exception::error(
+                format!(
+                    "number->string: the float {} can only be written in radix 10",
+                    lisp_runtime::printer::write_string(&a[0])
+                ),
+                vec![],
+            ))
+        }
     };
     Ok(lisp_runtime::list::string(text))
 }
