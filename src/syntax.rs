@@ -101,7 +101,7 @@ impl Datum {
                         m = m.set(k.to_value(), v.to_value());
                     }
                 }
-                Value::object(Object::Map(m))
+                Value::object(Object::Map(Box::new(m)))
             }
             DatumKind::Value(v) => v.clone(),
         }

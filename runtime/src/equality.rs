@@ -202,8 +202,12 @@ mod tests {
         let b = list_from((0..1000).map(Value::int).collect::<Vec<_>>());
         assert!(equal(&a, &b));
         assert_eq!(hash_of(&a), hash_of(&b));
-        let v = Value::object(Object::Vector(parking_lot::RwLock::new(vec![a.clone()])));
-        let w = Value::object(Object::Vector(parking_lot::RwLock::new(vec![b.clone()])));
+        let v = Value::object(Object::Vector(parking_lot::RwLock::new(
+            vec![a.clone()].into(),
+        )));
+        let w = Value::object(Object::Vector(parking_lot::RwLock::new(
+            vec![b.clone()].into(),
+        )));
         assert_eq!(hash_of(&v), hash_of(&w));
     }
 
@@ -240,7 +244,9 @@ mod tests {
     #[test]
     fn circular_vectors_compare_by_shape() {
         let circular = || {
-            let v = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::NIL])));
+            let v = Value::object(Object::Vector(parking_lot::RwLock::new(
+                vec![Value::NIL].into(),
+            )));
             if let Some(Object::Vector(items)) = v.as_object() {
                 items.write()[0] = v.clone();
             }
@@ -248,9 +254,9 @@ mod tests {
         };
         let (v, w) = (circular(), circular());
         assert!(equal(&v, &w));
-        let u = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::int(
-            1,
-        )])));
+        let u = Value::object(Object::Vector(parking_lot::RwLock::new(
+            vec![Value::int(1)].into(),
+        )));
         assert!(!equal(&v, &u));
         for x in [&v, &w] {
             if let Some(Object::Vector(items)) = x.as_object() {
@@ -274,7 +280,9 @@ mod tests {
 
     #[test]
     fn self_containing_vectors_and_shared_dags_hash_quickly() {
-        let v = Value::object(Object::Vector(parking_lot::RwLock::new(vec![Value::NIL])));
+        let v = Value::object(Object::Vector(parking_lot::RwLock::new(
+            vec![Value::NIL].into(),
+        )));
         if let Some(Object::Vector(items)) = v.as_object() {
             items.write()[0] = v.clone();
         }

@@ -148,11 +148,11 @@ impl std::fmt::Debug for Exception {
 
 /// A new error object value.
 pub fn error_value(kind: &str, message: String, irritants: Vec<Value>) -> Value {
-    Value::object(Object::Error(ErrorObject {
+    Value::object(Object::Error(Box::new(ErrorObject {
         message,
         irritants,
         kind: Symbol::intern(kind),
-    }))
+    })))
 }
 
 /// The text of a raised value as printed after `error: `.

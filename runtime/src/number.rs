@@ -29,7 +29,7 @@ impl Num {
             return Some(Num::Flo(f));
         }
         match v.as_object() {
-            Some(Object::BigInt(b)) => Some(Num::Big(b.clone())),
+            Some(Object::BigInt(b)) => Some(Num::Big(BigInt::clone(b))),
             _ => None,
         }
     }
@@ -76,7 +76,7 @@ impl Num {
 pub fn big_to_value(b: BigInt) -> Value {
     match b.to_i64() {
         Some(n) => Value::int(n),
-        None => Value::object(Object::BigInt(b)),
+        None => Value::object(Object::BigInt(Box::new(b))),
     }
 }
 

@@ -21,37 +21,39 @@ use std::sync::Arc;
 
 /// Every heap-allocated kind of value. `repr(u8)` puts the discriminant in
 /// the first byte, so JIT code can test an object's kind with one load.
+/// Payloads larger than three words are boxed, so an `Object` is four words
+/// and a pair's allocation (with the Arc's two counts) is 48 bytes.
 #[repr(u8)]
 pub enum Object {
     Pair(Pair),
     String(LString),
-    BigInt(BigInt),
+    BigInt(Box<BigInt>),
     /// A float that is not self-taggable (huge, tiny, infinite or NaN).
     Float(f64),
-    Vector(RwLock<Vec<Value>>),
-    Map(LMap),
-    HashTable(Mutex<HashMap<crate::equality::EqualKey, Value>>),
+    Vector(RwLock<Box<[Value]>>),
+    Map(Box<LMap>),
+    HashTable(Box<Mutex<HashMap<crate::equality::EqualKey, Value>>>),
     Closure(Closure),
-    Builtin(Builtin),
+    Builtin(Box<Builtin>),
     /// A mutable box holding a `set!` variable.
     Cell(Mutex<Value>),
-    Error(ErrorObject),
-    Record(Record),
+    Error(Box<ErrorObject>),
+    Record(Box<Record>),
     RecordType(RecordType),
     Atom(Mutex<Value>),
-    Channel(Channel),
+    Channel(Box<Channel>),
     Thread(StdArc<ThreadHandle>),
     Promise(Mutex<Promise>),
     Parameter(Parameter),
     /// The result of `(values a b ...)` with other than one value.
     Values(Box<[Value]>),
-    Port(Port),
+    Port(Box<Port>),
     /// An escape-only continuation made by `call/cc`; calling it unwinds
     /// to the `call/cc` with this tag.
     Continuation(u64),
     /// A procedure implemented by a Rust closure (registered by an
     /// embedder).
-    Foreign(Foreign),
+    Foreign(Box<Foreign>),
     /// An object owned by an embedder or a subsystem outside the runtime.
     Native(Box<dyn NativeObject>),
 }
@@ -238,5 +240,15 @@ impl std::fmt::Debug for Template {
             Some(name) => write!(f, "#<template {name}>"),
             None => write!(f, "#<template>"),
         }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::Object;
+
+    #[test]
+    fn an_object_is_four_words() {
+        assert_eq!(std::mem::size_of::<Object>(), 32);
     }
 }

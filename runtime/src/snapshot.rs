@@ -227,7 +227,7 @@ mod tests {
         let inner = closure(vec![Value::int(1)]);
         let outer = closure(vec![Value::int(2), inner]);
         assert!(snapshot(&outer).is(&outer));
-        let vector = Value::object(Object::Vector(parking_lot::RwLock::new(vec![])));
+        let vector = Value::object(Object::Vector(parking_lot::RwLock::new(vec![].into())));
         assert!(snapshot(&vector).is(&vector));
     }
 

@@ -29,7 +29,7 @@
 //! A heap word owns one strong count of its `Arc<Object>`: `Clone` increments
 //! it and `Drop` releases it, so a `Value` behaves exactly like an `Arc`.
 
-use crate::object::Object;
+use crate::object::{Object, Pair};
 use crate::symbol::Symbol;
 use std::fmt;
 use std::mem::ManuallyDrop;
@@ -151,7 +151,7 @@ impl Value {
         if (FIXNUM_MIN..=FIXNUM_MAX).contains(&n) {
             Value::fixnum(n)
         } else {
-            Value::object(Object::BigInt(n.into()))
+            Value::object(Object::BigInt(Box::new(n.into())))
         }
     }
 
@@ -433,14 +433,20 @@ const RELEASE_DEPTH: usize = 256;
 /// # Safety
 /// As for `drop_heap_word`.
 unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
-    let mut arc = Arc::from_raw((word - HEAP_TAG) as *const Object);
+    let mut ptr = (word - HEAP_TAG) as *const Object;
     loop {
-        let Some(Object::Pair(pair)) = Arc::get_mut(&mut arc) else {
-            return; // shared, or not a pair: dropping `arc` does the rest
+        let arc = Arc::from_raw(ptr);
+        if !matches!(*arc, Object::Pair(_)) {
+            return; // dropping `arc` releases any other kind of object
+        }
+        // One atomic decrement; only the last owner gets the pair back.
+        // (`Arc::get_mut` would cost a compare-and-swap on every drop.)
+        let Some(Object::Pair(pair)) = Arc::into_inner(arc) else {
+            return;
         };
-        let car = ManuallyDrop::new(std::mem::replace(&mut pair.car, Value::NIL));
-        let next = ManuallyDrop::new(std::mem::replace(&mut pair.cdr, Value::NIL));
-        drop(arc);
+        let Pair { car, cdr } = pair;
+        let car = ManuallyDrop::new(car);
+        let next = ManuallyDrop::new(cdr);
         if car.is_heap() {
             if depth < RELEASE_DEPTH {
                 release(car.0, depth + 1, deferred);
@@ -451,7 +457,7 @@ unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
         if !next.is_heap() {
             return;
         }
-        arc = Arc::from_raw((next.0 - HEAP_TAG) as *const Object);
+        ptr = (next.0 - HEAP_TAG) as *const Object;
     }
 }
 

@@ -81,7 +81,7 @@ impl FromValue for () {
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(v: &Value) -> Result<Self, Error> {
         let items = match v.as_object() {
-            Some(Object::Vector(items)) => items.read().clone(),
+            Some(Object::Vector(items)) => items.read().to_vec(),
             _ => list_to_vec(v).ok_or_else(|| mismatch("a list or vector", v))?,
         };
         items.iter().map(T::from_value).collect()

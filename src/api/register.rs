@@ -54,9 +54,9 @@ procedure!(4, A 0, B 1, C 2, D 3);
 /// Builds the procedure value of a registered closure.
 pub fn foreign_value<Args, F: IntoProcedure<Args>>(name: &str, f: F) -> Value {
     let arity = f.arity();
-    Value::object(Object::Foreign(Foreign {
+    Value::object(Object::Foreign(Box::new(Foreign {
         name: name.to_string(),
         arity,
         func: f.into_foreign(name.to_string()),
-    }))
+    })))
 }

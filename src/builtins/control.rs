@@ -605,10 +605,10 @@ fn make_record(_: &mut Ctx, a: &[Value]) -> R {
     };
     let mut fields: Vec<Value> = a[1..].to_vec();
     fields.resize(t.fields.len(), Value::FALSE);
-    Ok(Value::object(Object::Record(Record {
+    Ok(Value::object(Object::Record(Box::new(Record {
         rtype: a[0].clone(),
         fields: RwLock::new(fields.into_boxed_slice()),
-    })))
+    }))))
 }
 
 fn record_of<'a>(v: &'a Value, rtype: &Value) -> Option<&'a Record> {

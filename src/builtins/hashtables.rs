@@ -220,7 +220,9 @@ fn table<'a>(name: &str, v: &'a Value) -> Result<&'a Table, Exception> {
 }
 
 fn make_hash_table(_: &mut Ctx, _: &[Value]) -> R {
-    Ok(Value::object(Object::HashTable(Mutex::new(HashMap::new()))))
+    Ok(Value::object(Object::HashTable(Box::new(Mutex::new(
+        HashMap::new(),
+    )))))
 }
 
 fn is_hash_table(_: &mut Ctx, a: &[Value]) -> R {
@@ -383,7 +385,7 @@ fn alist_to_hash_table(_: &mut Ctx, a: &[Value]) -> R {
         out.entry(EqualKey(p.car.clone()))
             .or_insert_with(|| p.cdr.clone());
     }
-    Ok(Value::object(Object::HashTable(Mutex::new(out))))
+    Ok(Value::object(Object::HashTable(Box::new(Mutex::new(out)))))
 }
 
 fn hash_table_clear(_: &mut Ctx, a: &[Value]) -> R {
@@ -402,7 +404,7 @@ fn hash_table_walk(ctx: &mut Ctx, a: &[Value]) -> R {
 
 fn hash_table_copy(_: &mut Ctx, a: &[Value]) -> R {
     let copy = table("hash-table-copy", &a[0])?.lock().clone();
-    Ok(Value::object(Object::HashTable(Mutex::new(copy))))
+    Ok(Value::object(Object::HashTable(Box::new(Mutex::new(copy)))))
 }
 
 #[cfg(test)]

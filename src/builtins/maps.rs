@@ -173,7 +173,7 @@ fn map_arg<'a>(name: &str, pos: usize, v: &'a Value) -> Result<&'a LMap, Excepti
 }
 
 fn wrap(m: LMap) -> Value {
-    Value::object(Object::Map(m))
+    Value::object(Object::Map(Box::new(m)))
 }
 
 fn hash_map(_: &mut Ctx, a: &[Value]) -> R {

@@ -85,7 +85,7 @@ impl Registry {
 
     /// Adds one builtin.
     pub fn def(&mut self, name: &'static str, arity: Arity, func: BuiltinFn, doc: Doc) {
-        let value = Value::object(Object::Builtin(Builtin { name, arity, func }));
+        let value = Value::object(Object::Builtin(Box::new(Builtin { name, arity, func })));
         self.entries.push(Entry {
             name,
             category: self.category,

@@ -355,7 +355,7 @@ fn http_request(ctx: &mut Ctx, a: &[Value]) -> R {
             Value::keyword(lisp_runtime::Symbol::intern("body")),
             string(body),
         );
-    Ok(Value::object(Object::Map(m)))
+    Ok(Value::object(Object::Map(Box::new(m))))
 }
 
 #[cfg(test)]

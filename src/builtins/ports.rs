@@ -211,7 +211,7 @@ pub fn register(r: &mut Registry) {
 
 /// A new port value.
 pub fn port_value(kind: PortKind) -> Value {
-    Value::object(Object::Port(Port::new(kind)))
+    Value::object(Object::Port(Box::new(Port::new(kind))))
 }
 
 fn port<'a>(name: &str, pos: usize, v: &'a Value) -> Result<&'a Port, Exception> {

@@ -86,9 +86,11 @@ fn sort(ctx: &mut Ctx, a: &[Value]) -> R {
     let less = args::procedure("sort", 2, &a[1])?;
     if let Some(Object::Vector(items)) = a[0].as_object() {
         // Copy the items out: less? is Lisp code and may touch the vector.
-        let items = items.read().clone();
+        let items = items.read().to_vec();
         let sorted = sort_values(ctx, items, less)?;
-        return Ok(Value::object(Object::Vector(RwLock::new(sorted))));
+        return Ok(Value::object(Object::Vector(RwLock::new(
+            sorted.into_boxed_slice(),
+        ))));
     }
     let items = lisp_runtime::list::list_to_vec(&a[0])
         .ok_or_else(|| Exception::wrong_type("sort", 1, "list or vector", &a[0]))?;

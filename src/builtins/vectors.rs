@@ -211,7 +211,7 @@ fn vector_obj<'a>(
     name: &str,
     pos: usize,
     v: &'a Value,
-) -> Result<&'a RwLock<Vec<Value>>, Exception> {
+) -> Result<&'a RwLock<Box<[Value]>>, Exception> {
     match v.as_object() {
         Some(Object::Vector(items)) => Ok(items),
         _ => Err(Exception::wrong_type(name, pos, "vector", v)),
@@ -220,7 +220,7 @@ fn vector_obj<'a>(
 
 /// A new vector value.
 pub fn make(items: Vec<Value>) -> Value {
-    Value::object(Object::Vector(RwLock::new(items)))
+    Value::object(Object::Vector(RwLock::new(items.into_boxed_slice())))
 }
 
 /// `NAME: index K out of range for vector of length N`.
@@ -349,7 +349,7 @@ fn vector_fill(_: &mut Ctx, a: &[Value]) -> R {
 fn columns(name: &str, vs: &[Value]) -> Result<(Vec<Vec<Value>>, usize), Exception> {
     let mut out = Vec::new();
     for (i, v) in vs.iter().enumerate() {
-        out.push(vector_obj(name, i + 2, v)?.read().clone());
+        out.push(vector_obj(name, i + 2, v)?.read().to_vec());
     }
     let n = out.iter().map(Vec::len).min().unwrap_or(0);
     Ok((out, n))
@@ -416,7 +416,11 @@ fn vector_copy_into(_: &mut Ctx, a: &[Value]) -> R {
         ));
     }
     // As in vector-set!, the replaced elements are freed after unlocking.
-    let replaced: Vec<Value> = target.splice(at..at + source.len(), source).collect();
+    let replaced: Vec<Value> = target[at..at + source.len()]
+        .iter_mut()
+        .zip(source)
+        .map(|(slot, new)| std::mem::replace(slot, new))
+        .collect();
     drop(target);
     drop(replaced);
     Ok(Value::VOID)
@@ -436,7 +440,7 @@ fn vector_append(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn vector_grow(_: &mut Ctx, a: &[Value]) -> R {
-    let items = vector_obj("vector-grow", 1, &a[0])?.read().clone();
+    let items = vector_obj("vector-grow", 1, &a[0])?.read().to_vec();
     let k = args::index("vector-grow", 2, &a[1])?;
     if k < items.len() {
         return Err(Exception::error(

@@ -99,7 +99,9 @@ fn make_channel(_: &mut Ctx, a: &[Value]) -> R {
             vec![],
         ));
     }
-    Ok(Value::object(Object::Channel(Channel::new(capacity))))
+    Ok(Value::object(Object::Channel(Box::new(Channel::new(
+        capacity,
+    )))))
 }
 
 fn is_channel(_: &mut Ctx, a: &[Value]) -> R {

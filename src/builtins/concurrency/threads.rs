@@ -181,7 +181,7 @@ fn join(ctx: &mut Ctx, a: &[Value]) -> R {
 fn spawn_link(ctx: &mut Ctx, a: &[Value]) -> R {
     let thunk = thunk("spawn-link", &a[0])?;
     // Capacity 1: the thread never waits for a reader to take its message.
-    let channel = Value::object(Object::Channel(Channel::new(1)));
+    let channel = Value::object(Object::Channel(Box::new(Channel::new(1))));
     let out = channel.clone();
     start_thread(ctx, next_thread_id(), thunk, move |outcome| {
         let message = match outcome {
