@@ -201,6 +201,11 @@ pub enum IntDiv {
 /// `quotient`, `remainder` and `modulo` on integers (floats with integral
 /// values are accepted and give floats, as in R7RS).
 pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
+    if let (Some(p), Some(q)) = (a.as_fixnum(), b.as_fixnum()) {
+        if q != 0 {
+            return Ok(Value::int(fix_div(op, p, q)));
+        }
+    }
     let name = match op {
         IntDiv::Quotient => "quotient",
         IntDiv::Remainder => "remainder",
@@ -237,13 +242,7 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
         return Ok(Value::float(r));
     }
     if let (Num::Fix(p), Num::Fix(q)) = (&x, &y) {
-        let (p, q) = (*p, *q);
-        // Only FIXNUM_MIN / -1 overflows 63 bits, and i64 arithmetic holds it.
-        return Ok(Value::int(match op {
-            IntDiv::Quotient => p / q,
-            IntDiv::Remainder => p % q,
-            IntDiv::Modulo => p.rem_euclid(q) + if q < 0 && p.rem_euclid(q) != 0 { q } else { 0 },
-        }));
+        return Ok(Value::int(fix_div(op, *p, *q)));
     }
     let (p, q) = (x.to_big(), y.to_big());
     Ok(big_to_value(match op {
@@ -258,6 +257,24 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
             }
         }
     }))
+}
+
+/// `int_div` of two fixnums, `q` nonzero. Only FIXNUM_MIN / -1 overflows
+/// 63 bits, and i64 arithmetic holds it (`Value::int` promotes it).
+#[inline]
+fn fix_div(op: IntDiv, p: i64, q: i64) -> i64 {
+    match op {
+        IntDiv::Quotient => p / q,
+        IntDiv::Remainder => p % q,
+        IntDiv::Modulo => {
+            let r = p % q;
+            if r != 0 && (r < 0) != (q < 0) {
+                r + q
+            } else {
+                r
+            }
+        }
+    }
 }
 
 #[cfg(test)]

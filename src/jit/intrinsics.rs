@@ -159,24 +159,58 @@ extern "C" fn jit_drop(word: u64) {
     drop(unsafe { Value::from_raw(word) });
 }
 
-extern "C" fn jit_apply(ctx: *mut Ctx, f: u64, args: u64, nargs: u64, site: u64, tail: u64) -> u64 {
-    // SAFETY: JIT code passes its own context, an owned callee word and
-    // `nargs` owned argument words in a stack slot.
-    let (ctx, f, args) = unsafe { (&mut *ctx, Value::from_raw(f), take_words(args, nargs)) };
+/// `flags` bit of `Intrinsic::Apply`: a tail call.
+pub const APPLY_TAIL: u64 = 1;
+/// `flags` bit of `Intrinsic::Apply`: the callee word is borrowed (read
+/// from the global table just before the call), not owned.
+pub const APPLY_BORROWED: u64 = 2;
+
+extern "C" fn jit_apply(
+    ctx: *mut Ctx,
+    f: u64,
+    args: u64,
+    nargs: u64,
+    site: u64,
+    flags: u64,
+) -> u64 {
+    // SAFETY: JIT code passes its own context, a callee word (owned unless
+    // `APPLY_BORROWED`) and `nargs` owned argument words in a stack slot.
+    let (ctx, borrowed, args) = unsafe {
+        (
+            &mut *ctx,
+            std::mem::ManuallyDrop::new(Value::from_raw(f)),
+            take_words(args, nargs),
+        )
+    };
     let span = site_span(site);
-    let result = guarded(|| match f.as_object() {
-        // Exactly what the interpreter does for a builtin in either
-        // position (`call_other`), without going through its stack.
-        Some(Object::Builtin(b)) => {
+    // A builtin is called through its function pointer without taking a
+    // count: builtins are shared by every thread, and bumping their counts
+    // from several cores at once serializes them. Its fields are copied
+    // before the call, so a callee that reassigns the global is harmless.
+    if let Some(Object::Builtin(b)) = borrowed.as_object() {
+        let (func, arity, name) = (b.func, b.arity, b.name);
+        if flags & APPLY_BORROWED == 0 {
+            // SAFETY: the word was owned; its count is released here.
+            drop(std::mem::ManuallyDrop::into_inner(borrowed));
+        }
+        let result = guarded(|| {
+            // Exactly what the interpreter does for a builtin in either
+            // position (`call_other`), without going through its stack.
             let args: SmallVec<[Value; 6]> = args.collect();
-            if !b.arity.accepts(args.len()) {
-                let exc = Exception::arity(b.name, &b.arity.describe(), args.len());
+            if !arity.accepts(args.len()) {
+                let exc = Exception::arity(name, &arity.describe(), args.len());
                 return Err(exc.at(span));
             }
-            (b.func)(ctx, &args).map_err(|e| e.at(span))
-        }
-        _ => interp::call_at(ctx, &f, args, span, tail != 0),
-    });
+            func(ctx, &args).map_err(|e| e.at(span))
+        });
+        return finish(ctx, result);
+    }
+    let f = if flags & APPLY_BORROWED == 0 {
+        std::mem::ManuallyDrop::into_inner(borrowed)
+    } else {
+        Value::clone(&borrowed)
+    };
+    let result = guarded(|| interp::call_at(ctx, &f, args, span, flags & APPLY_TAIL != 0));
     finish(ctx, result)
 }
 
@@ -198,9 +232,11 @@ extern "C" fn jit_prim(
         .map(|i| unsafe { Value::clone_from_raw(*(args as *const u64).add(i)) })
         .collect();
     let span = site_span(site);
-    let current = ctx.global(global as u32).clone();
     let result = guarded(|| {
-        if !current.is(&builtin) {
+        // Compared by word, not cloned: the builtin is shared by every
+        // thread, and touching its count from several cores serializes them.
+        if !ctx.global(global as u32).is(&builtin) {
+            let current = ctx.global(global as u32).clone();
             // As the interpreter's `prim` does for a redefined primitive.
             if current.is_unbound() {
                 return Err(interp::unbound(global as u32).at(span));

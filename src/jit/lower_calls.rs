@@ -180,8 +180,9 @@ impl Lower<'_, '_> {
         Ok(r)
     }
 
-    /// `Intrinsic::Apply`: consumes `f` (cloned first unless owned) and
-    /// the arguments.
+    /// `Intrinsic::Apply`: consumes `f` if owned (a borrowed global is
+    /// passed as such, and the intrinsic takes a count only if it is not a
+    /// builtin) and the arguments.
     fn generic_call(
         &mut self,
         f: Clif,
@@ -190,17 +191,18 @@ impl Lower<'_, '_> {
         site: Clif,
         tail: bool,
     ) -> Clif {
-        let f = if source == Source::Owned {
-            f
-        } else {
-            self.clone_value(f)
+        use super::intrinsics::{APPLY_BORROWED, APPLY_TAIL};
+        let (f, borrowed) = match source {
+            Source::Owned => (f, 0),
+            Source::Global => (f, APPLY_BORROWED),
+            Source::Stable => (self.clone_value(f), 0),
         };
         let addr = self.spill(argv);
         let n = self.iconst(argv.len() as u64);
-        let tail = self.iconst(tail as u64);
+        let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed);
         self.call(
             super::intrinsics::Intrinsic::Apply,
-            &[self.ctx, f, addr, n, site, tail],
+            &[self.ctx, f, addr, n, site, flags],
         )
     }
 

@@ -3,6 +3,7 @@
 (show (/ 6 2) (/ 7 2) (/ 1 4) (/ 2) (/ 1.0 0) (/ -1.0 0))
 (show (quotient 17 5) (remainder 17 5) (modulo 17 5))
 (show (quotient -17 5) (remainder -17 5) (modulo -17 5) (modulo 17 -5))
+(show (quotient -17 -5) (remainder -17 -5) (modulo -17 -5) (modulo 15 -5) (modulo -4611686018427387904 -1) (quotient -4611686018427387904 -1))
 (show (abs -7) (abs 7.5) (min 3 1 2) (max 1 5 3) (max 1 2.0))
 (show (gcd 12 18) (gcd) (lcm 4 6) (lcm))
 (show (expt 2 10) (expt 2 100) (expt 2.0 3) (expt 4 0.5) (expt 2 -1))
