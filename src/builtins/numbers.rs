@@ -421,8 +421,14 @@ pub(super) fn num(name: &str, pos: usize, v: &Value) -> Result<Num, Exception> {
 }
 
 fn plus(_: &mut Ctx, a: &[Value]) -> R {
-    let mut acc = Value::fixnum(0);
-    for (i, v) in a.iter().enumerate() {
+    let Some(first) = a.first() else {
+        return Ok(Value::fixnum(0));
+    };
+    // The sum starts at the first argument, not at 0: 0 + -0.0 is 0.0,
+    // which would lose the sign of (+ -0.0 -0.0).
+    num("+", 1, first)?;
+    let mut acc = first.clone();
+    for (i, v) in a.iter().enumerate().skip(1) {
         num("+", i + 1, v)?;
         acc = number::add(&acc, v)?;
     }

@@ -215,16 +215,74 @@ impl Lower<'_, '_> {
         self.b.switch_to_block(yes);
     }
 
-    /// Decodes two self-tagged floats, or jumps to `otherwise` (float
-    /// zeros and boxed floats take the builtin's path).
+    /// Decodes two immediate floats (self-tagged, or the float zeros), or
+    /// jumps to `otherwise` (boxed floats take the builtin's path).
     fn if_floats(&mut self, a: Clif, b: Clif, otherwise: Block) -> (Clif, Clif) {
         let both = self.b.ins().band(a, b);
         let tag = self.b.ins().band_imm_s(both, FLOAT_TAG as i64);
         let is_float = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+        let tagged = self.b.create_block();
+        let zeros = self.b.create_block();
+        let mixed = self.b.create_block();
         let yes = self.b.create_block();
-        self.b.ins().brif(is_float, yes, &[], otherwise, &[]);
+        self.b.append_block_param(yes, types::F64);
+        self.b.append_block_param(yes, types::F64);
+        self.b.ins().brif(is_float, tagged, &[], zeros, &[]);
+
+        self.b.switch_to_block(tagged);
+        let (x, y) = (self.decode_float(a), self.decode_float(b));
+        self.b
+            .ins()
+            .jump(yes, &[BlockArg::Value(x), BlockArg::Value(y)]);
+
+        // One or both operands may be a float zero, an immediate word.
+        self.b.switch_to_block(zeros);
+        let a_ok = self.is_immediate_float(a);
+        let b_ok = self.is_immediate_float(b);
+        let ok = self.b.ins().band(a_ok, b_ok);
+        self.b.ins().brif(ok, mixed, &[], otherwise, &[]);
+        self.b.switch_to_block(mixed);
+        let (x, y) = (
+            self.decode_immediate_float(a),
+            self.decode_immediate_float(b),
+        );
+        self.b
+            .ins()
+            .jump(yes, &[BlockArg::Value(x), BlockArg::Value(y)]);
+
         self.b.switch_to_block(yes);
-        (self.decode_float(a), self.decode_float(b))
+        let params = self.b.block_params(yes);
+        (params[0], params[1])
+    }
+
+    /// Whether `w` is a self-tagged float or a float zero.
+    fn is_immediate_float(&mut self, w: Clif) -> Clif {
+        let tag = self.b.ins().band_imm_s(w, FLOAT_TAG as i64);
+        let tagged = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+        let zero = self.is_float_zero(w);
+        self.b.ins().bor(tagged, zero)
+    }
+
+    /// Whether `w` is the word of 0.0 or -0.0 (they differ in bit 8).
+    fn is_float_zero(&mut self, w: Clif) -> Clif {
+        let either = self.b.ins().bor_imm_s(w, float_zero_sign_bit());
+        self.b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, either, Value::float(-0.0).raw() as i64)
+    }
+
+    /// Decodes a word that `is_immediate_float`.
+    fn decode_immediate_float(&mut self, w: Clif) -> Clif {
+        let tagged = self.decode_float(w);
+        let negative = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, w, Value::float(-0.0).raw() as i64);
+        let sign = self.b.ins().uextend(types::I64, negative);
+        let bits = self.b.ins().ishl_imm_s(sign, 63);
+        let zero = self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits);
+        let is_zero = self.is_float_zero(w);
+        self.b.ins().select(is_zero, zero, tagged)
     }
 
     fn decode_float(&mut self, w: Clif) -> Clif {
@@ -257,7 +315,18 @@ impl Lower<'_, '_> {
         let biased = self.b.ins().iadd_imm_s(bits, FLOAT_OFFSET as i64);
         let w = self.b.ins().rotl_imm_s(biased, FLOAT_ROTATION as i64);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
+        // Zeros are immediate words too; everything else is boxed.
         self.b.switch_to_block(boxed);
+        let zero = self.b.create_block();
+        let other = self.b.create_block();
+        let magnitude = self.b.ins().ishl_imm_s(bits, 1);
+        self.b.ins().brif(magnitude, other, &[], zero, &[]);
+        self.b.switch_to_block(zero);
+        let sign = self.b.ins().ushr_imm_s(bits, 63);
+        let sign = self.b.ins().imul_imm_s(sign, float_zero_sign_bit());
+        let w = self.b.ins().bor_imm_s(sign, Value::float(0.0).raw() as i64);
+        self.b.ins().jump(done, &[BlockArg::Value(w)]);
+        self.b.switch_to_block(other);
         let w = self.call(Intrinsic::Float, &[f]);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
         self.b.switch_to_block(done);
@@ -272,6 +341,11 @@ impl Lower<'_, '_> {
             .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
         self.b.ins().icmp_imm_s(IntCC::Equal, k, kind as i64)
     }
+}
+
+/// The bit in which the words of 0.0 and -0.0 differ.
+fn float_zero_sign_bit() -> i64 {
+    (Value::float(0.0).raw() ^ Value::float(-0.0).raw()) as i64
 }
 
 fn int_cc(op: PrimOp) -> IntCC {
