@@ -18,6 +18,7 @@
 
 mod convert;
 mod register;
+mod stack;
 
 pub use convert::{FromValue, IntoArgs, IntoValue};
 pub use lisp_runtime::Value;
@@ -30,8 +31,8 @@ use parking_lot::RwLock;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Native stack given to each evaluation (grown on demand with `stacker`,
-/// so deep recursion works from any Rust thread).
+/// Native stack given to each evaluation (a per-thread reusable stack, see
+/// `stack.rs`, so deep recursion works from any Rust thread).
 const EVAL_STACK: usize = 256 << 20;
 
 /// An error from Lisp code or from a conversion.
@@ -174,7 +175,7 @@ impl Lisp {
         );
         ctx.jit_threshold = self.jit_threshold;
         let host = self.host.clone();
-        let result = stacker::grow(EVAL_STACK, || {
+        let result = stack::on_big_stack(EVAL_STACK, || {
             ctx.set_stack_budget(EVAL_STACK - (4 << 20));
             f(&mut ctx, &host)
         });
