@@ -110,3 +110,35 @@ fn deep_recursion_works_from_any_thread() {
         .unwrap();
     assert_eq!(n, 20000);
 }
+
+#[test]
+fn a_call_leaves_no_trace_for_the_next_one() {
+    // Contexts are reused between calls; what one call does to its own
+    // copy of the globals, its handlers or its parameters must not leak.
+    let lisp = Lisp::new();
+    lisp.eval::<()>(
+        "(define counter 0)
+         (define p (make-parameter 1))
+         (define (bump) (set! counter (+ counter 1)) counter)
+         (define (define-extra) (eval '(define extra 5)) extra)
+         (define (read-extra) (guard (e (#t 'unbound)) (eval 'extra)))
+         (define (read-p) (p))
+         (define (fail) (parameterize ((p 2)) (error \"no\")))",
+    )
+    .unwrap();
+    for _ in 0..3 {
+        // Each call starts from the engine's counter, 0.
+        assert_eq!(lisp.call::<i64>("bump", ()).unwrap(), 1);
+    }
+    assert_eq!(lisp.call::<i64>("define-extra", ()).unwrap(), 5);
+    assert_eq!(lisp.call::<String>("read-extra", ()).unwrap(), "unbound");
+    assert!(lisp.call::<i64>("fail", ()).is_err());
+    assert_eq!(lisp.call::<i64>("read-p", ()).unwrap(), 1);
+    // Publishing is seen by the very next call.
+    lisp.set("counter", 41);
+    assert_eq!(lisp.call::<i64>("bump", ()).unwrap(), 42);
+    lisp.eval::<()>("(set! counter 99)").unwrap();
+    assert_eq!(lisp.call::<i64>("bump", ()).unwrap(), 100);
+    lisp.eval::<()>("(define (bump) 'redefined)").unwrap();
+    assert_eq!(lisp.call::<String>("bump", ()).unwrap(), "redefined");
+}

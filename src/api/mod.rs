@@ -27,7 +27,7 @@ pub use register::IntoProcedure;
 use crate::engine::{Host, Options};
 use crate::sandbox::Permissions;
 use lisp_runtime::{Ctx, Exception, Signal, Symbol};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -120,7 +120,11 @@ impl Builder {
         };
         Lisp {
             host: engine.host.clone(),
-            globals: RwLock::new(globals),
+            globals: RwLock::new(Globals {
+                table: globals,
+                generation: 0,
+            }),
+            idle: Mutex::new(Vec::new()),
             jit_threshold: engine.ctx.jit_threshold,
         }
     }
@@ -129,9 +133,21 @@ impl Builder {
 /// An embedded Lisp engine. `Send + Sync`: many threads may use one.
 pub struct Lisp {
     host: Arc<Host>,
-    globals: RwLock<Vec<Value>>,
+    globals: RwLock<Globals>,
+    /// Contexts of finished calls that left no trace (see `with_ctx`),
+    /// each with the generation of the globals it copied.
+    idle: Mutex<Vec<(u64, Ctx)>>,
     jit_threshold: u32,
 }
+
+/// The engine's global bindings, and how many times they were published.
+struct Globals {
+    table: Vec<Value>,
+    generation: u64,
+}
+
+/// Idle contexts kept for reuse.
+const IDLE_CONTEXTS: usize = 16;
 
 impl Default for Lisp {
     fn default() -> Lisp {
@@ -162,34 +178,86 @@ impl Lisp {
 
     /// Runs `f` in a fresh context over a snapshot of the globals, on a
     /// stack large enough for deep recursion.
+    ///
+    /// Copying the global table is most of the cost of a small call (every
+    /// binding's count is touched twice), so the context of a call that
+    /// left no trace (its globals still word for word the engine's, no
+    /// handler, parameter or port left behind) is kept and reused by the
+    /// next call, as long as the engine has published nothing since.
     fn with_ctx<T>(
         &self,
         publish: bool,
         f: impl FnOnce(&mut Ctx, &Host) -> Result<T, Exception>,
     ) -> Result<T, Error> {
-        let snapshot = self.globals.read().clone();
-        let mut ctx = Ctx::new(
-            snapshot,
-            lisp_runtime::thread::next_thread_id(),
-            self.host.clone(),
-        );
+        let (generation, mut ctx) = match self.idle_context() {
+            Some(idle) => idle,
+            None => {
+                let globals = self.globals.read();
+                let ctx = Ctx::new(
+                    globals.table.clone(),
+                    lisp_runtime::thread::next_thread_id(),
+                    self.host.clone(),
+                );
+                (globals.generation, ctx)
+            }
+        };
         ctx.jit_threshold = self.jit_threshold;
         let host = self.host.clone();
         let result = stack::on_big_stack(EVAL_STACK, || {
             ctx.set_stack_budget(EVAL_STACK - (4 << 20));
             f(&mut ctx, &host)
         });
+        if !publish || result.is_err() {
+            self.retire(generation, ctx);
+        } else {
+            let mut globals = self.globals.write();
+            globals.table = ctx.globals;
+            globals.generation += 1;
+        }
         match result {
-            Ok(v) => {
-                if publish {
-                    *self.globals.write() = ctx.globals;
-                }
-                Ok(v)
-            }
+            Ok(v) => Ok(v),
             Err(e) => match e.signal() {
                 Signal::Exit(code) => Err(Error::new(format!("exit {code}"))),
                 _ => Err(Error::from_exception(&e)),
             },
+        }
+    }
+
+    /// An idle context over the current globals, if there is one.
+    fn idle_context(&self) -> Option<(u64, Ctx)> {
+        let current = self.globals.read().generation;
+        let mut idle = self.idle.lock();
+        // Contexts of older generations are useless: drop them all.
+        idle.retain(|(g, _)| *g == current);
+        idle.pop()
+    }
+
+    /// Keeps `ctx` for reuse if its call left no trace.
+    fn retire(&self, generation: u64, mut ctx: Ctx) {
+        let clean = ctx.stack.is_empty()
+            && ctx.handlers.is_empty()
+            && ctx.params.is_empty()
+            && ctx.winders.is_empty()
+            && ctx.output.is_empty()
+            && ctx.pending.is_none()
+            && !ctx.interrupt.load(std::sync::atomic::Ordering::Relaxed);
+        if !clean {
+            return;
+        }
+        {
+            let globals = self.globals.read();
+            let same = globals.generation == generation
+                && globals.table.len() == ctx.globals.len()
+                && globals.table.iter().zip(&ctx.globals).all(|(a, b)| a.is(b));
+            if !same {
+                return;
+            }
+        }
+        // A deep recursion may have grown the value stack a lot.
+        ctx.stack.shrink_to(1024);
+        let mut idle = self.idle.lock();
+        if idle.len() < IDLE_CONTEXTS {
+            idle.push((generation, ctx));
         }
     }
 
@@ -267,6 +335,7 @@ impl Lisp {
         let v = self
             .globals
             .read()
+            .table
             .get(id as usize)
             .cloned()
             .unwrap_or(Value::UNBOUND);
@@ -285,11 +354,13 @@ impl Lisp {
     /// ```
     pub fn set(&self, name: &str, value: impl IntoValue) {
         let id = lisp_runtime::globals::global_id(Symbol::intern(name)) as usize;
+        let value = value.into_value();
         let mut globals = self.globals.write();
-        if id >= globals.len() {
-            globals.resize(id + 1, Value::UNBOUND);
+        if id >= globals.table.len() {
+            globals.table.resize(id + 1, Value::UNBOUND);
         }
-        globals[id] = value.into_value();
+        globals.table[id] = value;
+        globals.generation += 1;
     }
 
     /// Registers a Rust closure as the Lisp procedure `name`. Its
