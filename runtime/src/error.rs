@@ -92,7 +92,11 @@ impl Exception {
 
     /// `'proc' expects N arguments, got M`.
     pub fn arity(procedure: &str, expected: &str, got: usize) -> Exception {
-        let plural = if expected == "1" { "" } else { "s" };
+        let plural = if matches!(expected, "1" | "at least 1") {
+            ""
+        } else {
+            "s"
+        };
         Exception::error(
             format!("'{procedure}' expects {expected} argument{plural}, got {got}"),
             Vec::new(),

@@ -228,7 +228,12 @@ fn print_immediate(v: &Value, kind: ImmediateKind, write: bool, out: &mut String
         }
         ImmediateKind::Symbol => {
             if let Some(s) = v.as_symbol() {
-                out.push_str(&s.name());
+                let name = s.name();
+                if write && needs_bars(&name) {
+                    write_barred(&name, out);
+                } else {
+                    out.push_str(&name);
+                }
             }
         }
         ImmediateKind::Keyword => {
@@ -238,6 +243,36 @@ fn print_immediate(v: &Value, kind: ImmediateKind, write: bool, out: &mut String
             }
         }
     }
+}
+
+/// Whether `write` must print a symbol as `|name|` (R7RS) because its
+/// name would not read back as that symbol: empty, containing a delimiter
+/// or whitespace, or looking like a number.
+fn needs_bars(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    let delimiter = |c: char| c.is_whitespace() || "()[]{}\";'`,|".contains(c);
+    if name.chars().any(delimiter) || first == '#' || (first == ':' && chars.next().is_some()) {
+        return true;
+    }
+    // Would read as a number (`1+` and `...` are symbols, `12` and `-1.5e3`
+    // are not).
+    (first.is_ascii_digit() || matches!(first, '+' | '-' | '.'))
+        && (name.parse::<f64>().is_ok()
+            || matches!(name, "+inf.0" | "-inf.0" | "+nan.0" | "-nan.0"))
+}
+
+fn write_barred(name: &str, out: &mut String) {
+    out.push('|');
+    for c in name.chars() {
+        if c == '|' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('|');
 }
 
 fn print_list(v: &Value, write: bool, depth: usize, out: &mut String) {

@@ -14,3 +14,7 @@
 (show (equal? '(1 (2 #(3))) '(1 (2 #(3)))) (equal? {:a 1 :b 2} {:b 2 :a 1}) (eqv? 2 2.0) (equal? 2 2.0))
 (show (boolean? #f) (boolean? '()) (not #f) (not '()) (procedure? car) (procedure? (lambda () 1)) (procedure? 'car))
 (show nil (eof-object? (eof-object)) (void))
+;; write prints a symbol that would not read back as itself between bars
+(write (list (string->symbol "a b") (string->symbol "") (string->symbol "12") '+ '- '... 'a.b (string->symbol "x|y") 'plain)) (newline)
+(display (string->symbol "a b")) (newline)
+(write (eq? '|a b| (string->symbol "a b"))) (newline)
