@@ -257,11 +257,14 @@ fn needs_bars(name: &str) -> bool {
     if name.chars().any(delimiter) || first == '#' || (first == ':' && chars.next().is_some()) {
         return true;
     }
-    // Would read as a number (`1+` and `...` are symbols, `12` and `-1.5e3`
-    // are not).
-    (first.is_ascii_digit() || matches!(first, '+' | '-' | '.'))
-        && (name.parse::<f64>().is_ok()
-            || matches!(name, "+inf.0" | "-inf.0" | "+nan.0" | "-nan.0"))
+    // The reader takes a token that starts like a number for a number (or
+    // a bad one), except `1+`-style tokens ending in `+` or `-`; `...` and
+    // `->x` are symbols.
+    let second = chars.next();
+    let numeric_start = first.is_ascii_digit()
+        || (matches!(first, '+' | '-' | '.') && second.is_some_and(|c| c.is_ascii_digit()));
+    (numeric_start && !name.ends_with(['+', '-']))
+        || matches!(name, "+inf.0" | "-inf.0" | "+nan.0" | "-nan.0")
 }
 
 fn write_barred(name: &str, out: &mut String) {
