@@ -91,6 +91,7 @@ pub fn run_template(ctx: &mut Ctx, template: Arc<Template>) -> R<Value> {
 }
 
 /// Calls `f` with the arguments at `ctx.stack[base..]`, consuming them.
+#[inline(never)]
 fn call(ctx: &mut Ctx, f: &Value, base: usize, span: Span) -> R<Value> {
     let result = match f.as_object() {
         Some(Object::Closure(c)) => call_closure(ctx, f, c, base, span),
@@ -103,6 +104,7 @@ fn call(ctx: &mut Ctx, f: &Value, base: usize, span: Span) -> R<Value> {
     result
 }
 
+#[inline(always)]
 fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) -> R<Value> {
     if ctx.stack_exhausted() {
         return Err(Exception::error("stack overflow", vec![]).at(span));
@@ -214,7 +216,19 @@ fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
 /// Checks arity and sets up the frame of `c` at `base` (arguments already
 /// pushed): packs the rest list, boxes assigned parameters, and reserves
 /// the local slots.
+#[inline(always)]
 fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
+    let required = info.required as usize;
+    if argc == required && !info.rest && info.boxed_params.is_empty() {
+        ctx.stack
+            .resize(base + info.frame_size as usize, Value::UNBOUND);
+        return Ok(());
+    }
+    enter_slow(ctx, c, info, base, argc)
+}
+
+#[inline(never)]
+fn enter_slow(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
     let required = info.required as usize;
     if argc < required || (!info.rest && argc > required) {
         let expected = if info.rest {
@@ -293,6 +307,7 @@ fn run_loop(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usiz
 }
 
 /// Counts a call for tiering and runs compiled code when there is some.
+#[inline(never)]
 fn try_jit(
     ctx: &mut Ctx,
     f: &Value,
@@ -346,7 +361,7 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
     loop {
         match expr {
             Expr::If(test, then, otherwise) => {
-                expr = if eval(ctx, test, f, c, base)?.is_true() {
+                expr = if operand(ctx, test, f, c, base)?.is_true() {
                     then
                 } else {
                     otherwise
@@ -367,21 +382,26 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
     }
 }
 
+#[inline(never)]
 fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
-    let g = operand(ctx, &call.func, f, c, base)?;
-    let argbase = push_args(ctx, &call.args, f, c, base)?;
-    if g.is(f) {
+    // A call of the running closure itself is recognised before anything
+    // is evaluated or cloned (the callee expression cannot fail or have
+    // effects here): it becomes a loop that updates the parameters in place.
+    if is_self_callee(ctx, &call.func, f, c, base) {
         let info = lambda_info(&c.template);
         let n = call.args.len();
         if n == info.required as usize && !info.rest && info.boxed_params.is_empty() {
-            // A loop: the new arguments replace the parameters in place.
-            for i in 0..n {
-                ctx.stack.swap(base + i, argbase + i);
+            let argbase = push_args(ctx, &call.args, f, c, base)?;
+            for i in (0..n).rev() {
+                let v = ctx.stack.pop().expect("pushed argument");
+                ctx.stack[base + i] = v;
             }
-            ctx.stack.truncate(argbase);
+            debug_assert_eq!(ctx.stack.len(), argbase);
             return Ok(Tail::SelfCall);
         }
     }
+    let g = operand(ctx, &call.func, f, c, base)?;
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
     // `(apply g args)` in tail position is itself a tail call of g.
     if let Some(Object::Builtin(b)) = g.as_object() {
         if b.func as usize
@@ -393,6 +413,19 @@ fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         }
     }
     Ok(Tail::Call(g, call.args.len(), call.span))
+}
+
+/// Whether the callee expression denotes the running closure `f`, decided
+/// without evaluating (or cloning) anything: only for variable references.
+#[inline(always)]
+fn is_self_callee(ctx: &Ctx, func: &Expr, f: &Value, c: &Closure, base: usize) -> bool {
+    match func {
+        Expr::SelfRef => true,
+        Expr::Local(slot) => ctx.stack[base + *slot as usize].is(f),
+        Expr::Captured(i) => c.captured[*i as usize].is(f),
+        Expr::Global(id, _) => ctx.global(*id).is(f),
+        _ => false,
+    }
 }
 
 /// Rewrites the pushed arguments of `(apply g a ... list)` at `argbase`
@@ -500,7 +533,7 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
             Ok(Value::VOID)
         }
         Expr::If(test, then, otherwise) => {
-            if eval(ctx, test, f, c, base)?.is_true() {
+            if operand(ctx, test, f, c, base)?.is_true() {
                 eval(ctx, then, f, c, base)
             } else {
                 eval(ctx, otherwise, f, c, base)
@@ -524,23 +557,93 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
 fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Value> {
     // A call marked as a tail call is only evaluated here for its value
     // (e.g. by the JIT's fallback): it then runs as a plain call.
-    if let Expr::Global(id, _) = &call.func {
-        // A global builtin is called through its function pointer, without
-        // taking a reference: builtins are shared by every thread, and
-        // bumping their counts from several cores at once serializes them.
-        if let Some(Object::Builtin(b)) = ctx.global(*id).as_object() {
-            let (func, arity, name) = (b.func, b.arity, b.name);
+    let g = match &call.func {
+        Expr::Global(id, _) => {
+            // A global builtin is called through its function pointer, without
+            // taking a reference: builtins are shared by every thread, and
+            // bumping their counts from several cores at once serializes them.
+            if let Some(Object::Builtin(b)) = ctx.global(*id).as_object() {
+                let (func, arity, name) = (b.func, b.arity, b.name);
+                return call_builtin_with(ctx, func, arity, name, call, f, c, base);
+            }
+            Arg::eval(ctx, &call.func, f, c, base)?
+        }
+        // The running closure outlives the call: borrowed, like the frame
+        // slots and captured values `Arg::eval` borrows.
+        Expr::SelfRef => Arg(
+            // SAFETY: `f` is alive for the whole call and never released here.
+            std::mem::ManuallyDrop::new(unsafe { Value::from_raw(f.raw()) }),
+            false,
+        ),
+        _ => Arg::eval(ctx, &call.func, f, c, base)?,
+    };
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
+    if let Some(Object::Closure(gc)) = g.as_object() {
+        let result = call_closure(ctx, &g, gc, argbase, call.span);
+        ctx.stack.truncate(argbase);
+        return result;
+    }
+    self::call(ctx, &g, argbase, call.span)
+}
+
+/// Calls a builtin with the call's arguments evaluated into a local array
+/// (no trip through the value stack for the common small counts).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn call_builtin_with(
+    ctx: &mut Ctx,
+    func: lisp_runtime::object::BuiltinFn,
+    arity: lisp_runtime::Arity,
+    name: &'static str,
+    call: &Call,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> R<Value> {
+    let n = call.args.len();
+    // Leaf arguments are borrowed: a builtin cannot reassign this frame's
+    // slots, the running closure's captured values or a constant.
+    let result = match &call.args[..] {
+        [] => {
+            if !arity.accepts(0) {
+                return Err(Exception::arity(name, &arity.describe(), 0).at(call.span));
+            }
+            func(ctx, &[])
+        }
+        [x] => {
+            let a = Arg::eval(ctx, x, f, c, base)?;
+            if !arity.accepts(1) {
+                return Err(Exception::arity(name, &arity.describe(), 1).at(call.span));
+            }
+            func(ctx, std::slice::from_ref(&*a))
+        }
+        [x, y] => {
+            let a = Arg::eval(ctx, x, f, c, base)?;
+            let b = Arg::eval(ctx, y, f, c, base)?;
+            if !arity.accepts(2) {
+                return Err(Exception::arity(name, &arity.describe(), 2).at(call.span));
+            }
+            func(ctx, &*shallow([&a, &b]))
+        }
+        [x, y, z] => {
+            let a = Arg::eval(ctx, x, f, c, base)?;
+            let b = Arg::eval(ctx, y, f, c, base)?;
+            let d = Arg::eval(ctx, z, f, c, base)?;
+            if !arity.accepts(3) {
+                return Err(Exception::arity(name, &arity.describe(), 3).at(call.span));
+            }
+            func(ctx, &*shallow([&a, &b, &d]))
+        }
+        _ => {
             let argbase = push_args(ctx, &call.args, f, c, base)?;
             let args: Args = ctx.stack.drain(argbase..).collect();
-            if !arity.accepts(args.len()) {
-                return Err(Exception::arity(name, &arity.describe(), args.len()).at(call.span));
+            if !arity.accepts(n) {
+                return Err(Exception::arity(name, &arity.describe(), n).at(call.span));
             }
-            return func(ctx, &args).map_err(|e| e.at(call.span));
+            func(ctx, &args)
         }
-    }
-    let g = operand(ctx, &call.func, f, c, base)?;
-    let argbase = push_args(ctx, &call.args, f, c, base)?;
-    self::call(ctx, &g, argbase, call.span)
+    };
+    result.map_err(|e| e.at(call.span))
 }
 
 /// Builds a closure of `template`, copying its captured values.
@@ -593,34 +696,128 @@ pub fn unbound(id: u32) -> Exception {
     Exception::error(format!("unbound variable: {name}"), vec![])
 }
 
+/// The word of an operand that can be read without evaluating anything and
+/// that stays alive while the enclosing call runs: a slot of this frame
+/// (non-cell slots are never reassigned while an expression of the frame
+/// is being evaluated), a captured value of the running closure, or a
+/// constant of the IR. The caller borrows it (no reference count).
+#[inline(always)]
+fn peek(ctx: &Ctx, x: &Expr, c: &Closure, base: usize) -> Option<u64> {
+    match x {
+        Expr::Local(slot) => Some(ctx.stack[base + *slot as usize].raw()),
+        Expr::Const(v) => Some(v.raw()),
+        Expr::Captured(i) => Some(c.captured[*i as usize].raw()),
+        _ => None,
+    }
+}
+
+/// A value that is either borrowed (a `peek`ed word) or owned.
+struct Arg(std::mem::ManuallyDrop<Value>, bool);
+
+impl Arg {
+    #[inline(always)]
+    fn eval(ctx: &mut Ctx, x: &Expr, f: &Value, c: &Closure, base: usize) -> R<Arg> {
+        match peek(ctx, x, c, base) {
+            // SAFETY: see `peek`: the word outlives this `Arg`, which does
+            // not release it.
+            Some(w) => Ok(Arg(
+                std::mem::ManuallyDrop::new(unsafe { Value::from_raw(w) }),
+                false,
+            )),
+            None => Ok(Arg(
+                std::mem::ManuallyDrop::new(operand(ctx, x, f, c, base)?),
+                true,
+            )),
+        }
+    }
+}
+
+impl std::ops::Deref for Arg {
+    type Target = Value;
+    #[inline(always)]
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl Drop for Arg {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.1 {
+            // SAFETY: an owned `Arg` holds one count, released once here.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.0) }
+        }
+    }
+}
+
+/// Bitwise copies of borrowed values, to pass them as one slice without
+/// touching their counts (the copies are never dropped).
+#[inline(always)]
+fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value; N]> {
+    // SAFETY: each copy is only read while the original is alive (for the
+    // duration of the call it is passed to) and is never released.
+    std::mem::ManuallyDrop::new(values.map(|v| unsafe { Value::from_raw(v.raw()) }))
+}
+
 /// A guarded primitive: inline when the global still holds its builtin,
 /// an ordinary call otherwise.
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if !ctx.global(p.global).is(&p.builtin) {
-        let g = ctx.global(p.global).clone();
-        if g.is_unbound() {
-            return Err(unbound(p.global).at(p.span));
-        }
-        let argbase = push_args(ctx, &p.args, f, c, base)?;
-        return call(ctx, &g, argbase, p.span);
+        return prim_redefined(ctx, p, f, c, base);
     }
-    let a = operand(ctx, &p.args[0], f, c, base)?;
-    if p.args.len() == 1 {
-        if let Some(v) = prim1(p.op, &a) {
-            return Ok(v);
+    match &p.args[..] {
+        [x] => {
+            let a = Arg::eval(ctx, x, f, c, base)?;
+            if let Some(v) = prim1(p.op, &a) {
+                return Ok(v);
+            }
+            slow_prim(ctx, p, &[(*a).clone()])
         }
-        return slow_prim(ctx, p, &[a]);
-    }
-    let b = operand(ctx, &p.args[1], f, c, base)?;
-    if p.args.len() == 2 {
-        if let Some(v) = prim2(p.op, &a, &b) {
-            return Ok(v);
+        [x, y] => {
+            let a = Arg::eval(ctx, x, f, c, base)?;
+            let b = Arg::eval(ctx, y, f, c, base)?;
+            if let Some(v) = prim2(p.op, &a, &b) {
+                return Ok(v);
+            }
+            slow_prim(ctx, p, &[(*a).clone(), (*b).clone()])
         }
-        return slow_prim(ctx, p, &[a, b]);
+        _ => {
+            let a = Arg::eval(ctx, &p.args[0], f, c, base)?;
+            let b = Arg::eval(ctx, &p.args[1], f, c, base)?;
+            let v = eval(ctx, &p.args[2], f, c, base)?;
+            if p.op == PrimOp::VectorSet {
+                if let (Some(Object::Vector(items)), Some(k)) = (a.as_object(), b.as_fixnum()) {
+                    // The old element is freed after the lock is released,
+                    // as the builtin does.
+                    let old = match usize::try_from(k).ok().and_then(|k| {
+                        let mut items = items.write();
+                        items
+                            .get_mut(k)
+                            .map(|slot| std::mem::replace(slot, v.clone()))
+                    }) {
+                        Some(old) => old,
+                        None => return slow_prim(ctx, p, &[(*a).clone(), (*b).clone(), v]),
+                    };
+                    drop(old);
+                    return Ok(Value::VOID);
+                }
+            }
+            slow_prim(ctx, p, &[(*a).clone(), (*b).clone(), v])
+        }
     }
-    let v = eval(ctx, &p.args[2], f, c, base)?;
-    slow_prim(ctx, p, &[a, b, v])
+}
+
+/// A `Prim` whose global no longer holds its builtin: an ordinary call.
+#[cold]
+#[inline(never)]
+fn prim_redefined(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    let g = ctx.global(p.global).clone();
+    if g.is_unbound() {
+        return Err(unbound(p.global).at(p.span));
+    }
+    let argbase = push_args(ctx, &p.args, f, c, base)?;
+    call(ctx, &g, argbase, p.span)
 }
 
 fn slow_prim(ctx: &mut Ctx, p: &PrimCall, args: &[Value]) -> R<Value> {
