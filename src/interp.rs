@@ -400,6 +400,19 @@ fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
             return Ok(Tail::SelfCall);
         }
     }
+    if let Expr::Global(id, _) = &call.func {
+        // A builtin in tail position is called right here (a builtin leaves
+        // no frame either way), with its arguments borrowed where possible.
+        if let Some(Object::Builtin(b)) = ctx.global(*id).as_object() {
+            if b.func as usize
+                != crate::builtins::control::apply as lisp_runtime::object::BuiltinFn as usize
+            {
+                let (func, arity, name) = (b.func, b.arity, b.name);
+                return call_builtin_with(ctx, func, arity, name, call, f, c, base)
+                    .map(Tail::Value);
+            }
+        }
+    }
     let g = operand(ctx, &call.func, f, c, base)?;
     let argbase = push_args(ctx, &call.args, f, c, base)?;
     // `(apply g args)` in tail position is itself a tail call of g.

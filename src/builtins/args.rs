@@ -62,6 +62,15 @@ pub fn list(proc_name: &str, pos: usize, v: &Value) -> R<Vec<Value>> {
         .ok_or_else(|| Exception::wrong_type(proc_name, pos, "list", v))
 }
 
+/// Whether `v` is a proper list (walked without cloning anything).
+pub fn is_proper_list(v: &Value) -> bool {
+    let mut cur = v;
+    while let Some(p) = cur.as_pair() {
+        cur = &p.cdr;
+    }
+    cur.is_nil()
+}
+
 /// A procedure argument (closure, builtin, parameter or record accessor).
 pub fn procedure<'a>(proc_name: &str, pos: usize, v: &'a Value) -> R<&'a Value> {
     if is_procedure(v) {

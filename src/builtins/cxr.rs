@@ -11,7 +11,8 @@ type R = Result<Value, Exception>;
 /// Errors name the whole procedure and its argument, since that is what
 /// the user wrote; the step that failed is visible in the value.
 fn walk(name: &str, path: &str, v: &Value) -> R {
-    let mut cur = v.clone();
+    // Pairs are immutable, so the walk borrows and clones only the result.
+    let mut cur = v;
     for step in path.bytes().rev() {
         let Some(p) = cur.as_pair() else {
             return Err(Exception::wrong_type(
@@ -21,14 +22,9 @@ fn walk(name: &str, path: &str, v: &Value) -> R {
                 v,
             ));
         };
-        let next = if step == b'a' {
-            p.car.clone()
-        } else {
-            p.cdr.clone()
-        };
-        cur = next;
+        cur = if step == b'a' { &p.car } else { &p.cdr };
     }
-    Ok(cur)
+    Ok(cur.clone())
 }
 
 /// Defines one builtin per row (name, path, expansion, example, result)

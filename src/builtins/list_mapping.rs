@@ -188,8 +188,15 @@ fn each_result(
     let f = args::procedure(name, 1, &a[0])?;
     if let [list] = &a[1..] {
         // The common one-list case: no row vector per call.
-        for item in args::list(name, 2, list)? {
-            each(ctx.apply(f, std::slice::from_ref(&item))?)?;
+        // Checked first, so an improper list fails before any call; pairs
+        // are immutable, so the walk then borrows the elements.
+        if !args::is_proper_list(list) {
+            return Err(Exception::wrong_type(name, 2, "list", list));
+        }
+        let mut cur = list;
+        while let Some(p) = cur.as_pair() {
+            each(ctx.apply(f, std::slice::from_ref(&p.car))?)?;
+            cur = &p.cdr;
         }
         return Ok(());
     }

@@ -322,7 +322,7 @@ fn cdr(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn list(_: &mut Ctx, a: &[Value]) -> R {
-    Ok(list_from(a.to_vec()))
+    Ok(list_from(a.iter().cloned()))
 }
 
 fn cons_star(_: &mut Ctx, a: &[Value]) -> R {
