@@ -575,11 +575,14 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
             // A global builtin is called through its function pointer, without
             // taking a reference: builtins are shared by every thread, and
             // bumping their counts from several cores at once serializes them.
-            if let Some(Object::Builtin(b)) = ctx.global(*id).as_object() {
-                let (func, arity, name) = (b.func, b.arity, b.name);
-                return call_builtin_with(ctx, func, arity, name, call, f, c, base);
+            match ctx.global(*id).as_object() {
+                Some(Object::Builtin(b)) => {
+                    let (func, arity, name) = (b.func, b.arity, b.name);
+                    return call_builtin_with(ctx, func, arity, name, call, f, c, base);
+                }
+                Some(Object::Closure(_)) => return call_global_closure(ctx, *id, call, f, c, base),
+                _ => Arg::eval(ctx, &call.func, f, c, base)?,
             }
-            Arg::eval(ctx, &call.func, f, c, base)?
         }
         // The running closure outlives the call: borrowed, like the frame
         // slots and captured values `Arg::eval` borrows.
@@ -597,6 +600,39 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         return result;
     }
     self::call(ctx, &g, argbase, call.span)
+}
+
+/// Calls the closure held by global `id` without taking a count: the
+/// global table owns it, and `Ctx::set_global` retires rather than
+/// releases a closure that is borrowed this way, so redefining the global
+/// while the call runs (even from its own arguments) is safe.
+#[inline(always)]
+fn call_global_closure(
+    ctx: &mut Ctx,
+    id: u32,
+    call: &Call,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> R<Value> {
+    let word = ctx.global(id).raw();
+    ctx.borrow(word);
+    // SAFETY: `word` is kept alive by the global table or, once replaced
+    // there, by `ctx.retired` until `unborrow`; it is never released here.
+    let g = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(word) });
+    let result = match push_args(ctx, &call.args, f, c, base) {
+        Ok(argbase) => {
+            let Some(Object::Closure(gc)) = g.as_object() else {
+                unreachable!("checked by the caller")
+            };
+            let result = call_closure(ctx, &g, gc, argbase, call.span);
+            ctx.stack.truncate(argbase);
+            result
+        }
+        Err(e) => Err(e),
+    };
+    ctx.unborrow();
+    result
 }
 
 /// Calls a builtin with the call's arguments evaluated into a local array

@@ -38,6 +38,13 @@ pub struct Ctx {
     pub jit_threshold: u32,
     /// Set (e.g. by Ctrl-C in the REPL) to stop the running evaluation.
     pub interrupt: Arc<AtomicBool>,
+    /// Closures the interpreter is running straight out of the global
+    /// table without holding a count of their own, innermost last, with
+    /// how many nested calls of the same word each entry stands for.
+    pub borrowed: Vec<(u64, usize)>,
+    /// Global values replaced while they were borrowed: kept alive here
+    /// until no call borrows them any more.
+    pub retired: Vec<Value>,
 }
 
 impl Ctx {
@@ -56,6 +63,8 @@ impl Ctx {
             host,
             jit_threshold: u32::MAX,
             interrupt: Arc::new(AtomicBool::new(false)),
+            borrowed: Vec::new(),
+            retired: Vec::new(),
         }
     }
 
@@ -72,7 +81,46 @@ impl Ctx {
         if id >= self.globals.len() {
             self.globals.resize(id + 1, Value::UNBOUND);
         }
-        self.globals[id] = value;
+        let old = std::mem::replace(&mut self.globals[id], value);
+        // A closure being run from the global table without a count of its
+        // own must outlive its replacement until that call returns.
+        if matches!(old.as_object(), Some(crate::Object::Closure(_)))
+            && self.borrowed.iter().any(|&(w, _)| w == old.raw())
+        {
+            self.retired.push(old);
+        }
+    }
+
+    /// Records that the closure `word` (held by the global table) is being
+    /// called without a count of its own; pair with `unborrow`.
+    #[inline(always)]
+    pub fn borrow(&mut self, word: u64) {
+        match self.borrowed.last_mut() {
+            Some((w, n)) if *w == word => *n += 1,
+            _ => self.borrowed.push((word, 1)),
+        }
+    }
+
+    /// Ends the innermost `borrow`; releases the retired values no call
+    /// borrows any more.
+    #[inline(always)]
+    pub fn unborrow(&mut self) {
+        if let Some((_, n)) = self.borrowed.last_mut() {
+            *n -= 1;
+            if *n == 0 {
+                self.borrowed.pop();
+                if !self.retired.is_empty() {
+                    self.sweep_retired();
+                }
+            }
+        }
+    }
+
+    #[cold]
+    fn sweep_retired(&mut self) {
+        let borrowed = &self.borrowed;
+        self.retired
+            .retain(|v| borrowed.iter().any(|&(w, _)| w == v.raw()));
     }
 
     /// Sets the stack limit to `size_below` bytes below the current stack
