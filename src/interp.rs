@@ -220,8 +220,10 @@ fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
 fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
     let required = info.required as usize;
     if argc == required && !info.rest && info.boxed_params.is_empty() {
-        ctx.stack
-            .resize(base + info.frame_size as usize, Value::UNBOUND);
+        let need = base + info.frame_size as usize;
+        if ctx.stack.len() < need {
+            ctx.stack.resize(need, Value::UNBOUND);
+        }
         return Ok(());
     }
     enter_slow(ctx, c, info, base, argc)
@@ -299,7 +301,7 @@ fn run_loop(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usiz
                 return Ok(Tail::Value(v));
             }
         }
-        match eval_tail(ctx, &info.body, f, c, base)? {
+        match eval_tail(ctx, &info.body, f, c, info, base)? {
             Tail::SelfCall => check_interrupt(ctx)?,
             other => return Ok(other),
         }
@@ -356,7 +358,14 @@ fn try_jit(
 }
 
 /// Evaluates an expression in tail position.
-fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Tail> {
+fn eval_tail(
+    ctx: &mut Ctx,
+    expr: &Expr,
+    f: &Value,
+    c: &Closure,
+    info: &LambdaInfo,
+    base: usize,
+) -> R<Tail> {
     let mut expr = expr;
     loop {
         match expr {
@@ -376,30 +385,59 @@ fn eval_tail(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) ->
                 }
                 expr = last;
             }
-            Expr::Call(call) if call.tail => return tail_call(ctx, call, f, c, base),
+            Expr::Call(call) if call.tail => {
+                if is_self_callee(ctx, &call.func, f, c, base)
+                    && call.args.len() == info.required as usize
+                    && !info.rest
+                    && info.boxed_params.is_empty()
+                {
+                    self_call(ctx, call, f, c, base)?;
+                    // Without the JIT there is nothing to count: loop here.
+                    if ctx.jit_threshold != u32::MAX {
+                        return Ok(Tail::SelfCall);
+                    }
+                    check_interrupt(ctx)?;
+                    expr = &info.body;
+                    continue;
+                }
+                return tail_call(ctx, call, f, c, base);
+            }
             _ => return operand(ctx, expr, f, c, base).map(Tail::Value),
         }
     }
 }
 
+/// A tail call of the running closure with exactly its parameters: a loop.
+/// The new arguments replace the parameters in place.
 #[inline(never)]
-fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
-    // A call of the running closure itself is recognised before anything
-    // is evaluated or cloned (the callee expression cannot fail or have
-    // effects here): it becomes a loop that updates the parameters in place.
-    if is_self_callee(ctx, &call.func, f, c, base) {
-        let info = lambda_info(&c.template);
-        let n = call.args.len();
-        if n == info.required as usize && !info.rest && info.boxed_params.is_empty() {
-            let argbase = push_args(ctx, &call.args, f, c, base)?;
+fn self_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<()> {
+    match &call.args[..] {
+        [] => {}
+        [x] => {
+            let a = operand(ctx, x, f, c, base)?;
+            ctx.stack[base] = a;
+        }
+        [x, y] => {
+            let a = operand(ctx, x, f, c, base)?;
+            let b = operand(ctx, y, f, c, base)?;
+            ctx.stack[base] = a;
+            ctx.stack[base + 1] = b;
+        }
+        args => {
+            let n = args.len();
+            let argbase = push_args(ctx, args, f, c, base)?;
             for i in (0..n).rev() {
                 let v = ctx.stack.pop().expect("pushed argument");
                 ctx.stack[base + i] = v;
             }
             debug_assert_eq!(ctx.stack.len(), argbase);
-            return Ok(Tail::SelfCall);
         }
     }
+    Ok(())
+}
+
+#[inline(never)]
+fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
     if let Expr::Global(id, _) = &call.func {
         // A builtin in tail position is called right here (a builtin leaves
         // no frame either way), with its arguments borrowed where possible.

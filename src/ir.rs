@@ -138,6 +138,7 @@ pub struct LambdaInfo {
 }
 
 /// The `LambdaInfo` behind a template made by the resolver.
+#[inline]
 pub fn lambda_info(template: &Template) -> &LambdaInfo {
     template
         .code
