@@ -402,6 +402,12 @@ fn eval_tail(
                 }
                 return tail_call(ctx, call, f, c, base);
             }
+            // The frame dies with this value: captured slots move out.
+            Expr::Lambda(template) => {
+                return Ok(Tail::Value(make_closure_from_dying_frame(
+                    ctx, template, f, c, base,
+                )))
+            }
             _ => return operand(ctx, expr, f, c, base).map(Tail::Value),
         }
     }
@@ -522,6 +528,7 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
         }
         Expr::Prim(p) => prim(ctx, p, f, c, base),
         Expr::Call(call) if !call.tail => eval_call(ctx, call, f, c, base),
+        Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
         _ => eval(ctx, expr, f, c, base),
     }
 }
@@ -733,6 +740,41 @@ fn call_builtin_with(
     result.map_err(|e| e.at(call.span))
 }
 
+/// Builds a closure of `template` as the last act of the frame at `base`
+/// (a `lambda` in tail position): captured slots are moved, not copied,
+/// saving a count taken now and released when the frame is popped.
+fn make_closure_from_dying_frame(
+    ctx: &mut Ctx,
+    template: &Arc<Template>,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> Value {
+    let info = lambda_info(template);
+    let mut captured = Vec::with_capacity(info.captures.len());
+    for (k, from) in info.captures.iter().enumerate() {
+        captured.push(match from {
+            CaptureFrom::Local(slot) => {
+                let v = &mut ctx.stack[base + *slot as usize];
+                let again = info.captures[k + 1..]
+                    .iter()
+                    .any(|other| matches!(other, CaptureFrom::Local(s) if s == slot));
+                if again {
+                    v.clone()
+                } else {
+                    std::mem::replace(v, Value::UNBOUND)
+                }
+            }
+            CaptureFrom::Captured(i) => c.captured[*i as usize].clone(),
+            CaptureFrom::SelfRef => f.clone(),
+        });
+    }
+    Value::object(Object::Closure(Closure {
+        template: template.clone(),
+        captured: captured.into_boxed_slice(),
+    }))
+}
+
 /// Builds a closure of `template`, copying its captured values.
 pub fn make_closure(
     ctx: &Ctx,
@@ -742,18 +784,17 @@ pub fn make_closure(
     base: usize,
 ) -> Value {
     let info = lambda_info(template);
-    let captured: Box<[Value]> = info
-        .captures
-        .iter()
-        .map(|from| match from {
+    let mut captured = Vec::with_capacity(info.captures.len());
+    for from in &info.captures {
+        captured.push(match from {
             CaptureFrom::Local(slot) => ctx.stack[base + *slot as usize].clone(),
             CaptureFrom::Captured(i) => c.captured[*i as usize].clone(),
             CaptureFrom::SelfRef => f.clone(),
-        })
-        .collect();
+        });
+    }
     Value::object(Object::Closure(Closure {
         template: template.clone(),
-        captured,
+        captured: captured.into_boxed_slice(),
     }))
 }
 
