@@ -107,7 +107,7 @@ fn call(ctx: &mut Ctx, f: &Value, base: usize, span: Span) -> R<Value> {
 #[inline(always)]
 fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) -> R<Value> {
     if ctx.stack_exhausted() {
-        return Err(Exception::error("stack overflow", vec![]).at(span));
+        return Err(stack_overflow(span));
     }
     check_interrupt(ctx)?;
     let argc = ctx.stack.len() - base;
@@ -121,15 +121,27 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
     })
 }
 
+#[cold]
+#[inline(never)]
+fn stack_overflow(span: Span) -> Exception {
+    Exception::error("stack overflow", vec![]).at(span)
+}
+
 /// Raises `interrupted` once when the interrupt flag (Ctrl-C in the REPL)
 /// is set; checked at every call, so loops (tail calls) stop too.
 #[inline(always)]
 fn check_interrupt(ctx: &Ctx) -> R<()> {
     if ctx.interrupt.load(Ordering::Relaxed) {
-        ctx.interrupt.store(false, Ordering::Relaxed);
-        return Err(Exception::error("interrupted", vec![]));
+        return Err(interrupted(ctx));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn interrupted(ctx: &Ctx) -> Exception {
+    ctx.interrupt.store(false, Ordering::Relaxed);
+    Exception::error("interrupted", vec![])
 }
 
 /// The name shown in backtraces.
@@ -743,6 +755,7 @@ fn call_builtin_with(
 /// Builds a closure of `template` as the last act of the frame at `base`
 /// (a `lambda` in tail position): captured slots are moved, not copied,
 /// saving a count taken now and released when the frame is popped.
+#[inline(never)]
 fn make_closure_from_dying_frame(
     ctx: &mut Ctx,
     template: &Arc<Template>,
@@ -891,6 +904,46 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 /// an ordinary call otherwise.
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    // The commonest shape first, in a small frame: operands that are
+    // variables or constants, and a fast path that applies.
+    if ctx.global(p.global).is(&p.builtin) {
+        match &p.args[..] {
+            [x, y] => {
+                if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
+                    // SAFETY: see `peek`; the copies are only read, never released.
+                    let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+                    if let Some(v) = prim2(p.op, &a, &b) {
+                        return Ok(v);
+                    }
+                }
+            }
+            [x] => {
+                if let Some(a) = peek(ctx, x, c, base) {
+                    // SAFETY: as above.
+                    let a = unsafe { shallow_word(a) };
+                    if let Some(v) = prim1(p.op, &a) {
+                        return Ok(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    prim_general(ctx, p, f, c, base)
+}
+
+/// A borrowed copy of a value word that is never released.
+///
+/// # Safety
+/// The word must stay alive while the copy is used.
+#[inline(always)]
+unsafe fn shallow_word(word: u64) -> std::mem::ManuallyDrop<Value> {
+    std::mem::ManuallyDrop::new(Value::from_raw(word))
+}
+
+/// `prim` for every other shape.
+#[inline(never)]
+fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if !ctx.global(p.global).is(&p.builtin) {
         return prim_redefined(ctx, p, f, c, base);
     }
