@@ -420,6 +420,10 @@ fn eval_tail(
                     ctx, template, f, c, base,
                 )))
             }
+            Expr::Prim(p) => return prim(ctx, p, f, c, base).map(Tail::Value),
+            Expr::Call(call) => return eval_call(ctx, call, f, c, base).map(Tail::Value),
+            Expr::Local(slot) => return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone())),
+            Expr::Const(v) => return Ok(Tail::Value(v.clone())),
             _ => return operand(ctx, expr, f, c, base).map(Tail::Value),
         }
     }
@@ -858,18 +862,27 @@ struct Arg(std::mem::ManuallyDrop<Value>, bool);
 impl Arg {
     #[inline(always)]
     fn eval(ctx: &mut Ctx, x: &Expr, f: &Value, c: &Closure, base: usize) -> R<Arg> {
-        match peek(ctx, x, c, base) {
-            // SAFETY: see `peek`: the word outlives this `Arg`, which does
-            // not release it.
-            Some(w) => Ok(Arg(
-                std::mem::ManuallyDrop::new(unsafe { Value::from_raw(w) }),
-                false,
-            )),
-            None => Ok(Arg(
-                std::mem::ManuallyDrop::new(operand(ctx, x, f, c, base)?),
-                true,
-            )),
-        }
+        let word = match x {
+            Expr::Local(slot) => ctx.stack[base + *slot as usize].raw(),
+            Expr::Const(v) => v.raw(),
+            Expr::Captured(i) => c.captured[*i as usize].raw(),
+            Expr::Prim(p) => return Ok(Arg::owned(prim(ctx, p, f, c, base)?)),
+            Expr::Call(call) if !call.tail => {
+                return Ok(Arg::owned(eval_call(ctx, call, f, c, base)?))
+            }
+            _ => return Ok(Arg::owned(operand(ctx, x, f, c, base)?)),
+        };
+        // SAFETY: see `peek`: the word outlives this `Arg`, which does not
+        // release it.
+        Ok(Arg(
+            std::mem::ManuallyDrop::new(unsafe { Value::from_raw(word) }),
+            false,
+        ))
+    }
+
+    #[inline(always)]
+    fn owned(v: Value) -> Arg {
+        Arg(std::mem::ManuallyDrop::new(v), true)
     }
 }
 
@@ -1022,7 +1035,7 @@ fn prim1(op: PrimOp, a: &Value) -> Option<Value> {
 }
 
 /// Two-argument fast paths; `None` defers to the builtin.
-#[inline]
+#[inline(always)]
 fn prim2(op: PrimOp, a: &Value, b: &Value) -> Option<Value> {
     if let (Some(x), Some(y)) = (a.as_fixnum(), b.as_fixnum()) {
         return match op {
