@@ -917,8 +917,58 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 /// an ordinary call otherwise.
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
-    // The commonest shape first, in a small frame: operands that are
-    // variables or constants, and a fast path that applies.
+    // The commonest shape first, in a function that makes no calls: fixnum
+    // arithmetic or comparison of variables and constants.
+    if let [x, y] = &p.args[..] {
+        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
+            if ctx.global(p.global).is(&p.builtin) {
+                if let Some(v) = fixnum2(p.op, a, b) {
+                    return Ok(v);
+                }
+            }
+        }
+    }
+    prim_general(ctx, p, f, c, base)
+}
+
+/// Fixnum arithmetic and comparisons on tagged words (a fixnum is its
+/// integer shifted left by one, so sums, differences and orderings carry
+/// over; an `i64` overflow is exactly a fixnum overflow and defers to the
+/// builtin, which promotes to a big integer).
+#[inline(always)]
+fn fixnum2(op: PrimOp, a: u64, b: u64) -> Option<Value> {
+    if (a | b) & lisp_runtime::value::FIXNUM_MASK != 0 {
+        return None;
+    }
+    let (x, y) = (a as i64, b as i64);
+    let word = match op {
+        PrimOp::Add => x.checked_add(y)?,
+        PrimOp::Sub => x.checked_sub(y)?,
+        PrimOp::Mul => x.checked_mul(y >> 1)?,
+        PrimOp::Lt => return Some(Value::bool(x < y)),
+        PrimOp::Gt => return Some(Value::bool(x > y)),
+        PrimOp::Le => return Some(Value::bool(x <= y)),
+        PrimOp::Ge => return Some(Value::bool(x >= y)),
+        PrimOp::NumEq | PrimOp::Eq => return Some(Value::bool(x == y)),
+        _ => return None,
+    };
+    // SAFETY: an even word is a fixnum, which owns nothing.
+    Some(unsafe { Value::from_raw(word as u64) })
+}
+
+/// A borrowed copy of a value word that is never released.
+///
+/// # Safety
+/// The word must stay alive while the copy is used.
+#[inline(always)]
+unsafe fn shallow_word(word: u64) -> std::mem::ManuallyDrop<Value> {
+    std::mem::ManuallyDrop::new(Value::from_raw(word))
+}
+
+/// `prim` for every other shape: other fast paths on variables and
+/// constants, then operands that need evaluating.
+#[inline(never)]
+fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if ctx.global(p.global).is(&p.builtin) {
         match &p.args[..] {
             [x, y] => {
@@ -942,21 +992,6 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
             _ => {}
         }
     }
-    prim_general(ctx, p, f, c, base)
-}
-
-/// A borrowed copy of a value word that is never released.
-///
-/// # Safety
-/// The word must stay alive while the copy is used.
-#[inline(always)]
-unsafe fn shallow_word(word: u64) -> std::mem::ManuallyDrop<Value> {
-    std::mem::ManuallyDrop::new(Value::from_raw(word))
-}
-
-/// `prim` for every other shape.
-#[inline(never)]
-fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if !ctx.global(p.global).is(&p.builtin) {
         return prim_redefined(ctx, p, f, c, base);
     }

@@ -1,0 +1,15 @@
+; Inline fixnum paths of the interpreter at the fixnum range's edges: overflow
+; promotes exactly as the builtins do.
+(define (f a b) (list (+ a b) (- a b) (* a b) (< a b) (> a b) (<= a b) (>= a b) (= a b) (eq? a b)))
+(define big 4611686018427387903)
+(define small -4611686018427387904)
+(display (f big 1)) (newline)
+(display (f small 1)) (newline)
+(display (f small -1)) (newline)
+(display (f 3037000500 3037000500)) (newline)
+(display (f 2147483648 2147483648)) (newline)
+(display (f -2147483648 2147483648)) (newline)
+(display (f big big)) (newline)
+(display (f 1.5 2)) (newline)
+(display (f 7 -3)) (newline)
+(let loop ((i 0) (x 1)) (if (< i 70) (loop (+ i 1) (* x 2)) (begin (display x) (newline))))
