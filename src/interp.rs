@@ -917,7 +917,7 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 /// an ordinary call otherwise.
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
-    // The commonest shape first, in a function that makes no calls: fixnum
+    // The commonest shape first, in a function that makes no calls:
     // arithmetic or comparison of variables and constants.
     if let [x, y] = &p.args[..] {
         if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
@@ -925,26 +925,26 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
                 if let Some(v) = fixnum2(p.op, a, b) {
                     return Ok(v);
                 }
+                return prim_float(ctx, p, f, c, base);
             }
         }
     }
     prim_general(ctx, p, f, c, base)
 }
 
-/// Fixnum arithmetic and comparisons on tagged words (a fixnum is its
-/// integer shifted left by one, so sums, differences and orderings carry
-/// over; an `i64` overflow is exactly a fixnum overflow and defers to the
-/// builtin, which promotes to a big integer).
+/// Fixnum arithmetic and comparisons; `None` (overflow, other operands)
+/// defers to the slower paths, which give the builtin's answer.
 #[inline(always)]
 fn fixnum2(op: PrimOp, a: u64, b: u64) -> Option<Value> {
-    if (a | b) & lisp_runtime::value::FIXNUM_MASK != 0 {
-        return None;
-    }
-    let (x, y) = (a as i64, b as i64);
-    let word = match op {
-        PrimOp::Add => x.checked_add(y)?,
-        PrimOp::Sub => x.checked_sub(y)?,
-        PrimOp::Mul => x.checked_mul(y >> 1)?,
+    // SAFETY: the words are alive (see `peek`); the copies are only read.
+    let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+    let (x, y) = (a.as_fixnum()?, b.as_fixnum()?);
+    // Fixnums are well inside i64: sums and differences cannot overflow
+    // it, products are checked.
+    let n = match op {
+        PrimOp::Add => x + y,
+        PrimOp::Sub => x - y,
+        PrimOp::Mul => x.checked_mul(y)?,
         PrimOp::Lt => return Some(Value::bool(x < y)),
         PrimOp::Gt => return Some(Value::bool(x > y)),
         PrimOp::Le => return Some(Value::bool(x <= y)),
@@ -952,8 +952,44 @@ fn fixnum2(op: PrimOp, a: u64, b: u64) -> Option<Value> {
         PrimOp::NumEq | PrimOp::Eq => return Some(Value::bool(x == y)),
         _ => return None,
     };
-    // SAFETY: an even word is a fixnum, which owns nothing.
-    Some(unsafe { Value::from_raw(word as u64) })
+    if !(lisp_runtime::value::FIXNUM_MIN..=lisp_runtime::value::FIXNUM_MAX).contains(&n) {
+        return None;
+    }
+    Some(Value::fixnum(n))
+}
+
+/// `prim` on two variables or constants that are not both fixnums: the
+/// float fast path in a small function (so the float decoding inlines),
+/// then `prim_general`.
+#[inline(never)]
+fn prim_float(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    if let [x, y] = &p.args[..] {
+        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
+            // SAFETY: see `peek`; the copies are only read.
+            let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+            if !a.is_fixnum() && !b.is_fixnum() {
+                // Two floats (immediate, zero or boxed), as the builtins
+                // compute them; anything else fails `as_float`.
+                if let (Some(x), Some(y)) = (a.as_float(), b.as_float()) {
+                    let r = match p.op {
+                        PrimOp::Add => Some(x + y),
+                        PrimOp::Sub => Some(x - y),
+                        PrimOp::Mul => Some(x * y),
+                        PrimOp::Lt => return Ok(Value::bool(x < y)),
+                        PrimOp::Gt => return Ok(Value::bool(x > y)),
+                        PrimOp::Le => return Ok(Value::bool(x <= y)),
+                        PrimOp::Ge => return Ok(Value::bool(x >= y)),
+                        PrimOp::NumEq => return Ok(Value::bool(x == y)),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        return Ok(Value::float(r));
+                    }
+                }
+            }
+        }
+    }
+    prim_general(ctx, p, f, c, base)
 }
 
 /// A borrowed copy of a value word that is never released.
