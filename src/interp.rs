@@ -35,7 +35,9 @@ type Args = SmallVec<[Value; 6]>;
 enum Tail {
     Value(Value),
     /// Call `0` with the given number of arguments, pushed on the stack.
-    Call(Value, usize, Span),
+    /// The callee is borrowed only from a closure that outlives the whole
+    /// `execute` (see `run_loop`'s `stable`).
+    Call(Arg, usize, Span),
     /// Call the running closure again: its new arguments are already in
     /// the frame's parameter slots (a loop, with no frame set-up).
     SelfCall,
@@ -275,7 +277,8 @@ fn enter_slow(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: 
 /// Runs the closure `f` whose frame is set up at `base`, following tail
 /// calls iteratively. `f` is borrowed until the first tail call replaces it.
 fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Value> {
-    let outcome = run_loop(ctx, f, c, info, base)?;
+    // `f` is borrowed for the whole of `execute`: it is stable.
+    let outcome = run_loop(ctx, f, c, info, base, true)?;
     let (mut g, mut argc, mut span) = match outcome {
         Tail::Call(g, argc, span) => (g, argc, span),
         Tail::Value(v) => return Ok(v),
@@ -291,7 +294,10 @@ fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize
         let info = lambda_info(&gc.template);
         check_interrupt(ctx)?;
         enter(ctx, gc, info, base, argc).map_err(|e| e.at(span))?;
-        match run_loop(ctx, &g, gc, info, base)? {
+        // A borrowed callee came from a stable closure and is stable too;
+        // an owned one dies when the next tail call replaces it.
+        let stable = !g.1;
+        match run_loop(ctx, &g, gc, info, base, stable)? {
             Tail::Call(next, n, s) => {
                 g = next;
                 argc = n;
@@ -306,14 +312,25 @@ fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize
 /// Runs one closure's body (compiled code when there is some), looping
 /// in place while it calls itself in tail position.
 #[inline(always)]
-fn run_loop(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Tail> {
+///
+/// `stable`: `f` stays alive until `execute` returns (not just until the
+/// next tail call), so callees read from its captured values can be
+/// borrowed by the tail calls it makes.
+fn run_loop(
+    ctx: &mut Ctx,
+    f: &Value,
+    c: &Closure,
+    info: &LambdaInfo,
+    base: usize,
+    stable: bool,
+) -> R<Tail> {
     loop {
         if ctx.jit_threshold != u32::MAX {
             if let Some(v) = try_jit(ctx, f, c, info, base)? {
                 return Ok(Tail::Value(v));
             }
         }
-        match eval_tail(ctx, &info.body, f, c, info, base)? {
+        match eval_tail(ctx, &info.body, f, c, info, base, stable)? {
             Tail::SelfCall => check_interrupt(ctx)?,
             other => return Ok(other),
         }
@@ -377,6 +394,7 @@ fn eval_tail(
     c: &Closure,
     info: &LambdaInfo,
     base: usize,
+    stable: bool,
 ) -> R<Tail> {
     let mut expr = expr;
     loop {
@@ -412,7 +430,7 @@ fn eval_tail(
                     expr = &info.body;
                     continue;
                 }
-                return tail_call(ctx, call, f, c, base);
+                return tail_call(ctx, call, f, c, base, stable);
             }
             // The frame dies with this value: captured slots move out.
             Expr::Lambda(template) => {
@@ -459,7 +477,14 @@ fn self_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
 }
 
 #[inline(never)]
-fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) -> R<Tail> {
+fn tail_call(
+    ctx: &mut Ctx,
+    call: &Call,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+    stable: bool,
+) -> R<Tail> {
     if let Expr::Global(id, _) = &call.func {
         // A builtin in tail position is called right here (a builtin leaves
         // no frame either way), with its arguments borrowed where possible.
@@ -473,7 +498,16 @@ fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
             }
         }
     }
-    let g = operand(ctx, &call.func, f, c, base)?;
+    let g = match &call.func {
+        // Captured values of a stable closure live as long as it does.
+        Expr::Captured(i) if stable => Arg(
+            // SAFETY: `c` is stable (see `run_loop`), and a closure's
+            // captured values never change; the copy is never released.
+            std::mem::ManuallyDrop::new(unsafe { Value::from_raw(c.captured[*i as usize].raw()) }),
+            false,
+        ),
+        _ => Arg::owned(operand(ctx, &call.func, f, c, base)?),
+    };
     let argbase = push_args(ctx, &call.args, f, c, base)?;
     // `(apply g args)` in tail position is itself a tail call of g.
     if let Some(Object::Builtin(b)) = g.as_object() {
@@ -482,7 +516,7 @@ fn tail_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
             && call.args.len() >= 2
         {
             let (target, argc) = spread_apply(ctx, argbase).map_err(|e| e.at(call.span))?;
-            return Ok(Tail::Call(target, argc, call.span));
+            return Ok(Tail::Call(Arg::owned(target), argc, call.span));
         }
     }
     Ok(Tail::Call(g, call.args.len(), call.span))
