@@ -730,6 +730,28 @@ fn call_global_closure(
     result
 }
 
+/// `call_builtin_with` for more than three arguments.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn call_builtin_many(
+    ctx: &mut Ctx,
+    func: lisp_runtime::object::BuiltinFn,
+    arity: lisp_runtime::Arity,
+    name: &'static str,
+    call: &Call,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> R<Value> {
+    let n = call.args.len();
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
+    let args: Args = ctx.stack.drain(argbase..).collect();
+    if !arity.accepts(n) {
+        return Err(Exception::arity(name, &arity.describe(), n).at(call.span));
+    }
+    func(ctx, &args).map_err(|e| e.at(call.span))
+}
+
 /// Calls a builtin with the call's arguments evaluated into a local array
 /// (no trip through the value stack for the common small counts).
 #[allow(clippy::too_many_arguments)]
@@ -744,7 +766,6 @@ fn call_builtin_with(
     c: &Closure,
     base: usize,
 ) -> R<Value> {
-    let n = call.args.len();
     // Leaf arguments are borrowed: a builtin cannot reassign this frame's
     // slots, the running closure's captured values or a constant.
     let result = match &call.args[..] {
@@ -778,14 +799,7 @@ fn call_builtin_with(
             }
             func(ctx, &*shallow([&a, &b, &d]))
         }
-        _ => {
-            let argbase = push_args(ctx, &call.args, f, c, base)?;
-            let args: Args = ctx.stack.drain(argbase..).collect();
-            if !arity.accepts(n) {
-                return Err(Exception::arity(name, &arity.describe(), n).at(call.span));
-            }
-            func(ctx, &args)
-        }
+        _ => return call_builtin_many(ctx, func, arity, name, call, f, c, base),
     };
     result.map_err(|e| e.at(call.span))
 }
