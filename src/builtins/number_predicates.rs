@@ -229,7 +229,13 @@ fn is_even(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn is_number(_: &mut Ctx, a: &[Value]) -> R {
-    Ok(Value::bool(Num::of(&a[0]).is_some()))
+    // A type test only: no `Num` is built (that would copy a big integer).
+    let v = &a[0];
+    Ok(Value::bool(
+        v.is_fixnum()
+            || v.as_float().is_some()
+            || matches!(v.as_object(), Some(lisp_runtime::Object::BigInt(_))),
+    ))
 }
 
 fn is_integer(_: &mut Ctx, a: &[Value]) -> R {
