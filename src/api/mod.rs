@@ -240,6 +240,8 @@ impl Lisp {
             && ctx.winders.is_empty()
             && ctx.output.is_empty()
             && ctx.pending.is_none()
+            && ctx.borrowed.is_empty()
+            && ctx.retired.is_empty()
             && !ctx.interrupt.load(std::sync::atomic::Ordering::Relaxed);
         if !clean {
             return;
