@@ -102,6 +102,14 @@ intrinsics! {
     Interrupted = jit_interrupted(I64) -> I64;
     /// `(f64) -> value`: a float that is not self-taggable (boxed or zero).
     Float = jit_float(F64) -> I64;
+    /// `(vector borrowed, index borrowed) -> value`: `vector-ref` of a
+    /// vector at a fixnum index in range, else `UNBOUND` (the builtin then
+    /// runs, and raises the error the interpreter raises).
+    VectorRef = jit_vector_ref(I64, I64) -> I64;
+    /// `(vector borrowed, index borrowed, value borrowed) -> 1 or 0`:
+    /// `vector-set!` of a vector at a fixnum index in range (1), else
+    /// nothing happens (0) and the builtin runs.
+    VectorSet = jit_vector_set(I64, I64, I64) -> I64;
 }
 
 /// The span a site word denotes.
@@ -365,4 +373,51 @@ extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
 
 extern "C" fn jit_float(f: f64) -> u64 {
     Value::float(f).into_raw()
+}
+
+/// The vector and the index of a `vector-ref`/`vector-set!` fast path.
+///
+/// # Safety
+/// Both words must be live values borrowed for the call.
+unsafe fn vector_slot(
+    v: &u64,
+    k: u64,
+) -> Option<(&parking_lot::RwLock<Vec<Value>>, usize)> {
+    // SAFETY: `v` is a live value word; a `Value` is `repr(transparent)`
+    // over its word, so the reference is a borrowed `Value`.
+    let v = unsafe { &*(v as *const u64 as *const Value) };
+    let k = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(k) });
+    match (v.as_object(), k.as_fixnum()) {
+        (Some(Object::Vector(lock)), Some(k)) => Some((lock, usize::try_from(k).ok()?)),
+        _ => None,
+    }
+}
+
+extern "C" fn jit_vector_ref(v: u64, k: u64) -> u64 {
+    // SAFETY: JIT code passes two borrowed words.
+    let Some((lock, k)) = (unsafe { vector_slot(&v, k) }) else {
+        return Value::UNBOUND.raw();
+    };
+    match lock.read().get(k) {
+        Some(x) => x.clone().into_raw(),
+        None => Value::UNBOUND.raw(),
+    }
+}
+
+extern "C" fn jit_vector_set(v: u64, k: u64, x: u64) -> u64 {
+    // SAFETY: JIT code passes three borrowed words.
+    let Some((lock, k)) = (unsafe { vector_slot(&v, k) }) else {
+        return 0;
+    };
+    let x = unsafe { Value::clone_from_raw(x) };
+    // The old element is freed after the lock is released, as the builtin does.
+    let old = {
+        let mut items = lock.write();
+        match items.get_mut(k) {
+            Some(slot) => std::mem::replace(slot, x),
+            None => return 0,
+        }
+    };
+    drop(old);
+    1
 }

@@ -511,7 +511,33 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Evaluates a test; returns the (then, else) blocks it branches to.
     fn test(&mut self, test: &Expr) -> Result<(Block, Block), Bail> {
-        let (v, owned) = self.operand(test)?;
+        let then_block = self.b.create_block();
+        let else_block = self.b.create_block();
+        self.branch(test, then_block, else_block)?;
+        Ok((then_block, else_block))
+    }
+
+    /// Evaluates `e` for its truth and branches to `yes` or `no`; terminates
+    /// the current block. Comparisons, predicates and nested `if`s (`and`,
+    /// `or`) branch directly instead of making a boolean word.
+    fn branch(&mut self, e: &Expr, yes: Block, no: Block) -> Result<(), Bail> {
+        match e {
+            Expr::If(c, x, y) => {
+                let (then_block, else_block) = (self.b.create_block(), self.b.create_block());
+                self.branch(c, then_block, else_block)?;
+                self.b.switch_to_block(then_block);
+                self.branch(x, yes, no)?;
+                self.b.switch_to_block(else_block);
+                return self.branch(y, yes, no);
+            }
+            Expr::Prim(p) => {
+                if self.prim_branch(p, yes, no)? {
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+        let (v, owned) = self.operand(e)?;
         let truth = self
             .b
             .ins()
@@ -519,10 +545,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         if owned {
             self.drop_value(v);
         }
-        let then_block = self.b.create_block();
-        let else_block = self.b.create_block();
-        self.b.ins().brif(truth, then_block, &[], else_block, &[]);
-        Ok((then_block, else_block))
+        self.b.ins().brif(truth, yes, &[], no, &[]);
+        Ok(())
     }
 
     /// Lowers `e` for its effect only.

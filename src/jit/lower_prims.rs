@@ -27,6 +27,106 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        let (operands, fast, slow) = self.prim_operands(p)?;
+        let merge = self.b.create_block();
+        self.b.append_block_param(merge, types::I64);
+
+        self.b.switch_to_block(fast);
+        self.fast_path(p.op, &operands, slow, merge);
+
+        self.b.switch_to_block(slow);
+        let r = self.prim_slow(p, &operands);
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.b.switch_to_block(merge);
+        Ok(self.b.block_params(merge)[0])
+    }
+
+    /// Lowers a guarded comparison or predicate in test position straight
+    /// to a branch to `yes` or `no`, without making a boolean word; `false`
+    /// (and nothing emitted) for other primitives.
+    pub fn prim_branch(&mut self, p: &PrimCall, yes: Block, no: Block) -> Result<bool, Bail> {
+        let comparison = matches!(
+            p.op,
+            PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq
+        );
+        let predicate = matches!(
+            p.op,
+            PrimOp::Eq | PrimOp::IsNull | PrimOp::Not | PrimOp::IsPair
+        );
+        if !comparison && !predicate {
+            return Ok(false);
+        }
+        let (operands, fast, slow) = self.prim_operands(p)?;
+        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
+        self.b.switch_to_block(fast);
+        if comparison {
+            // Fixnums and floats are immediates: nothing to drop.
+            let (a, b) = (words[0], words[1]);
+            let not_fixnums = self.b.create_block();
+            self.if_fixnums(a, b, not_fixnums);
+            let c = self.b.ins().icmp(int_cc(p.op), a, b);
+            self.b.ins().brif(c, yes, &[], no, &[]);
+            self.b.switch_to_block(not_fixnums);
+            let (x, y) = self.if_floats(a, b, slow);
+            let c = self.b.ins().fcmp(float_cc(p.op), x, y);
+            self.b.ins().brif(c, yes, &[], no, &[]);
+        } else {
+            let c = match p.op {
+                PrimOp::Eq => self.b.ins().icmp(IntCC::Equal, words[0], words[1]),
+                PrimOp::IsNull => {
+                    self.b
+                        .ins()
+                        .icmp_imm_s(IntCC::Equal, words[0], Value::NIL.raw() as i64)
+                }
+                PrimOp::Not => {
+                    self.b
+                        .ins()
+                        .icmp_imm_s(IntCC::Equal, words[0], Value::FALSE.raw() as i64)
+                }
+                _ => {
+                    let check_kind = self.b.create_block();
+                    let answer = self.b.create_block();
+                    self.b.append_block_param(answer, types::I8);
+                    let no_pair = self.b.ins().iconst(types::I8, 0);
+                    let heap = self.is_heap(words[0]);
+                    self.b.ins().brif(
+                        heap,
+                        check_kind,
+                        &[],
+                        answer,
+                        &[BlockArg::Value(no_pair)],
+                    );
+                    self.b.switch_to_block(check_kind);
+                    let c = self.is_kind(words[0], self.layout.pair_kind);
+                    self.b.ins().jump(answer, &[BlockArg::Value(c)]);
+                    self.b.switch_to_block(answer);
+                    self.b.block_params(answer)[0]
+                }
+            };
+            for &(w, owned) in &operands {
+                if owned {
+                    self.drop_value(w);
+                }
+            }
+            self.b.ins().brif(c, yes, &[], no, &[]);
+        }
+
+        self.b.switch_to_block(slow);
+        let r = self.prim_slow(p, &operands);
+        let truth = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, r, Value::FALSE.raw() as i64);
+        self.drop_value(r);
+        self.b.ins().brif(truth, yes, &[], no, &[]);
+        Ok(true)
+    }
+
+    /// Evaluates a primitive's operands (owned ones listed as temporaries)
+    /// and branches on its guard; returns the operands and the fast and
+    /// the (cold) slow block. The current block is terminated.
+    fn prim_operands(&mut self, p: &PrimCall) -> Result<(Vec<(Clif, bool)>, Block, Block), Bail> {
         let mut operands = Vec::with_capacity(p.args.len());
         for arg in &p.args {
             let (v, owned) = self.operand(arg)?;
@@ -35,44 +135,38 @@ impl Lower<'_, '_> {
             }
             operands.push((v, owned));
         }
-        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         let builtin = self.iconst(p.builtin.raw());
         let global = self.global_word(p.global);
         let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
-        let merge = self.b.create_block();
-        self.b.append_block_param(merge, types::I64);
         self.b.set_cold_block(slow);
         self.b.ins().brif(guarded, fast, &[], slow, &[]);
+        Ok((operands, fast, slow))
+    }
 
-        self.b.switch_to_block(fast);
-        self.fast_path(p.op, &operands, slow, merge);
-
-        // The slow path re-checks the global in Rust: the builtin itself
-        // if it still holds it, else an ordinary call of its new value.
-        self.b.switch_to_block(slow);
+    /// The slow path, emitted in the current block: the builtin itself via
+    /// `Intrinsic::Prim` (which re-checks the global in Rust and makes an
+    /// ordinary call of a redefined one). Consumes the owned operands and
+    /// forgets them as temporaries; returns the owned, checked result.
+    fn prim_slow(&mut self, p: &PrimCall, operands: &[(Clif, bool)]) -> Clif {
+        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         let addr = self.spill(&words);
         let n = self.iconst(words.len() as u64);
         let id = self.iconst(p.global as u64);
+        let builtin = self.iconst(p.builtin.raw());
         let site = self.site(p.span);
         let r = self.call(Intrinsic::Prim, &[self.ctx, id, builtin, addr, n, site]);
-        for &(v, owned) in &operands {
+        for &(v, owned) in operands {
             if owned {
                 self.drop_cold(v);
             }
         }
         // Only the slow path can raise; the operands are dropped by now.
         let owned_count = operands.iter().filter(|o| o.1).count();
-        let live = self.temps.clone();
         self.temps.truncate(self.temps.len() - owned_count);
         self.check(r);
-        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-
-        self.b.switch_to_block(merge);
-        self.temps = live;
-        self.temps.truncate(self.temps.len() - owned_count);
-        Ok(self.b.block_params(merge)[0])
+        r
     }
 
     /// Emits the inline cases of `op`; each jumps to `done` with an owned
@@ -189,8 +283,24 @@ impl Lower<'_, '_> {
                 let pair = self.call(Intrinsic::Cons, &[car, cdr]);
                 self.b.ins().jump(done, &[BlockArg::Value(pair)]);
             }
-            PrimOp::VectorRef | PrimOp::VectorSet => {
-                self.b.ins().jump(slow, &[]);
+            PrimOp::VectorRef => {
+                let r = self.call(Intrinsic::VectorRef, &[words[0], words[1]]);
+                let missed =
+                    self.b
+                        .ins()
+                        .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
+                let hit = self.b.create_block();
+                self.b.ins().brif(missed, slow, &[], hit, &[]);
+                self.b.switch_to_block(hit);
+                self.drop_if_owned_then(operands, done, r);
+            }
+            PrimOp::VectorSet => {
+                let stored = self.call(Intrinsic::VectorSet, &[words[0], words[1], words[2]]);
+                let hit = self.b.create_block();
+                self.b.ins().brif(stored, hit, &[], slow, &[]);
+                self.b.switch_to_block(hit);
+                let void = self.iconst(Value::VOID.raw());
+                self.drop_if_owned_then(operands, done, void);
             }
         }
     }
