@@ -225,6 +225,28 @@ const EDGE_CASES: &[(&str, &str)] = &[
          (define (+ a b) (* a b))\n(display (add 3 4))(newline)",
     ),
     (
+        "primitives-redefined-in-one-thread-only",
+        "(define (add a b) (+ a b))\n(define (first p) (car p))\n\
+         (define (less a b) (if (< a b) 'yes 'no))\n(define (ref v i) (vector-ref v i))\n\
+         (display (list (add 1 2) (first '(1 2)) (less 1 2) (ref (vector 7 8) 1)))(newline)\n\
+         (join (spawn (lambda () (set! + -) (set! car cdr) (set! < >) (set! vector-ref list)\n\
+           (display (list (add 5 1) (first '(1 2)) (less 1 2) (ref (vector 7 8) 1))) (newline))))\n\
+         (display (list (add 5 1) (first '(1 2)) (less 1 2) (ref (vector 7 8) 1)))(newline)\n\
+         (set! + (lambda (a b) 'plus))\n(display (add 1 2))(newline)\n\
+         (set! + *)\n(display (add 3 4))(newline)",
+    ),
+    (
+        "vector-fast-path-errors",
+        "(define (ref v i) (vector-ref v i))\n(define (put! v i x) (vector-set! v i x))\n\
+         (define v (vector 1 2 3))\n(put! v 0 'a)\n(display (ref v 0))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (ref v 3)))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (ref v -1)))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (ref v 1.0)))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (put! '(1) 0 1)))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (put! v 5 1)))(newline)\n\
+         (display v)(newline)\n(ref v 7)",
+    ),
+    (
         "function-redefines-itself",
         "(define (f n) (set! f (lambda (m) (* m 10))) (+ n 1))\n\
          (display (f 1))(display (f 1))(newline)",

@@ -38,6 +38,11 @@ pub struct Ctx {
     pub jit_threshold: u32,
     /// Set (e.g. by Ctrl-C in the REPL) to stop the running evaluation.
     pub interrupt: Arc<AtomicBool>,
+    /// Nonzero unless every global of `globals::GUARDED_NAMES` holds the
+    /// builtin of that name. JIT fast paths of guarded primitives test
+    /// this one byte instead of the globals; their slow paths check the
+    /// global itself, so a stale nonzero only costs speed.
+    pub prims_redefined: u8,
     /// Closures the interpreter is running straight out of the global
     /// table without holding a count of their own, innermost last, with
     /// how many nested calls of the same word each entry stands for.
@@ -63,9 +68,24 @@ impl Ctx {
             host,
             jit_threshold: u32::MAX,
             interrupt: Arc::new(AtomicBool::new(false)),
+            prims_redefined: 1,
             borrowed: Vec::new(),
             retired: Vec::new(),
         }
+        .with_guards_checked()
+    }
+
+    fn with_guards_checked(mut self) -> Ctx {
+        self.check_guards();
+        self
+    }
+
+    /// Recomputes `prims_redefined` from the table.
+    pub fn check_guards(&mut self) {
+        let intact = crate::globals::guarded_ids()
+            .iter()
+            .all(|&id| holds_own_builtin(self.global(id), id));
+        self.prims_redefined = !intact as u8;
     }
 
     /// The value of global `id` (`UNBOUND` if never defined here).
@@ -81,7 +101,16 @@ impl Ctx {
         if id >= self.globals.len() {
             self.globals.resize(id + 1, Value::UNBOUND);
         }
+        let guarded = crate::globals::is_guarded(id as u32);
+        let own = guarded && holds_own_builtin(&value, id as u32);
         let old = std::mem::replace(&mut self.globals[id], value);
+        if guarded {
+            if !own {
+                self.prims_redefined = 1;
+            } else if self.prims_redefined != 0 {
+                self.check_guards();
+            }
+        }
         // A closure being run from the global table without a count of its
         // own must outlive its replacement until that call returns.
         if matches!(old.as_object(), Some(crate::Object::Closure(_)))
@@ -139,6 +168,16 @@ impl Ctx {
     /// Calls a procedure through the compiler's hook.
     pub fn apply(&mut self, f: &Value, args: &[Value]) -> Result<Value, Exception> {
         (hooks().apply)(self, f, args)
+    }
+}
+
+/// Whether `v` is the builtin named like global `id`.
+fn holds_own_builtin(v: &Value, id: u32) -> bool {
+    match v.as_object() {
+        Some(crate::Object::Builtin(b)) => {
+            b.name == crate::globals::global_name(id).name().as_ref()
+        }
+        _ => false,
     }
 }
 

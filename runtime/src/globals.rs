@@ -9,6 +9,31 @@ use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// The globals whose calls the resolver turns into guarded primitives
+/// (`Expr::Prim`) with inline fast paths. `Ctx::prims_redefined` tracks
+/// whether a thread's table still holds the builtins of these names.
+pub const GUARDED_NAMES: &[&str] = &[
+    "+", "-", "*", "<", ">", "<=", ">=", "=", "car", "cdr", "cons", "null?", "pair?", "not",
+    "eq?", "vector-ref", "vector-set!",
+];
+
+/// The ids of `GUARDED_NAMES` (allocated on first use).
+pub fn guarded_ids() -> &'static [u32] {
+    static IDS: OnceLock<Vec<u32>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        GUARDED_NAMES
+            .iter()
+            .map(|n| global_id(Symbol::intern(n)))
+            .collect()
+    })
+}
+
+/// Whether global `id` is one of `GUARDED_NAMES`.
+#[inline]
+pub fn is_guarded(id: u32) -> bool {
+    guarded_ids().contains(&id)
+}
+
 #[derive(Default)]
 struct Registry {
     ids: HashMap<Symbol, u32>,

@@ -44,6 +44,8 @@ pub struct Layout {
     /// that pointer to the flag.
     pub ctx_interrupt: i32,
     pub interrupt_flag: i32,
+    /// From a `Ctx`: the `prims_redefined` byte.
+    pub ctx_prims_redefined: i32,
 }
 
 /// Probes the layout; `None` when something is not as the JIT expects.
@@ -114,6 +116,7 @@ pub fn probe() -> Option<Layout> {
         ctx_stack_limit: offset_of!(Ctx, stack_limit) as i32,
         strong_count,
         ctx_interrupt: offset_of!(Ctx, interrupt) as i32,
+        ctx_prims_redefined: offset_of!(Ctx, prims_redefined) as i32,
         interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)

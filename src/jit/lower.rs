@@ -25,9 +25,9 @@ use cranelift_codegen::ir::{
     StackSlotKind, Value as Clif,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
-use cranelift_module::Module;
+use cranelift_module::{FuncId, Module};
 use lisp_runtime::object::Template;
-use lisp_runtime::value::{HEAP_TAG, TAG3_MASK};
+use lisp_runtime::value::{FIXNUM_MASK, HEAP_TAG, TAG3_MASK};
 use lisp_runtime::{Span, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -56,6 +56,10 @@ pub struct Lower<'a, 'f> {
     pub temps: Vec<Clif>,
     /// Values known not to be heap words (no refcounting needed).
     pub immediates: HashSet<Clif>,
+    /// The direct function being defined (for calls of the running closure).
+    pub self_func: FuncId,
+    /// Values known to be fixnums (constants).
+    pub fixnums: HashSet<Clif>,
 }
 
 /// Emits an inline strong-count increment of `v` when it is a heap word.
@@ -95,6 +99,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         layout: Layout,
         info: &'a LambdaInfo,
         template: &'a Arc<Template>,
+        self_func: FuncId,
     ) -> Result<(), Bail> {
         let nparams = info.required as usize + info.rest as usize;
         let entry = b.create_block();
@@ -126,6 +131,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             raise_exit,
             temps: Vec::new(),
             immediates: HashSet::new(),
+            self_func,
+            fixnums: HashSet::new(),
         };
         l.b.def_var(keep, params[2]);
         let unbound = l.iconst(Value::UNBOUND.raw());
@@ -261,6 +268,9 @@ impl<'a, 'f> Lower<'a, 'f> {
         let v = self.b.ins().iconst(types::I64, word as i64);
         if word & TAG3_MASK != HEAP_TAG {
             self.immediates.insert(v);
+        }
+        if word & FIXNUM_MASK == 0 {
+            self.fixnums.insert(v);
         }
         v
     }

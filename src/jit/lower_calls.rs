@@ -21,6 +21,7 @@ use super::Bail;
 use crate::ir::{Call, Expr};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
+use cranelift_module::Module;
 use lisp_runtime::value::HEAP_TAG;
 use lisp_runtime::Value;
 
@@ -142,7 +143,14 @@ impl Lower<'_, '_> {
         let slow = self.b.create_block();
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
+        // A call of the running closure (plain recursion through a global)
+        // calls this very function: the caller of this activation keeps
+        // the closure alive, so it is borrowed as it is.
+        if !self.info.rest && n == self.info.required as usize {
+            self.recursive_call(f, source, &argv, site, merge);
+        }
         self.dispatch(f, n, direct, slow);
+
 
         self.b.switch_to_block(direct);
         let word = self.b.block_params(direct)[0];
@@ -178,6 +186,33 @@ impl Lower<'_, '_> {
         let r = self.b.block_params(merge)[0];
         self.check(r);
         Ok(r)
+    }
+
+    /// When `f` runs this very code (`is_self`), calls this function
+    /// directly and jumps to `merge` with the result; continues in a fresh
+    /// block otherwise. `f` is then either the running closure, which the
+    /// caller of this activation keeps alive, or a closure of the same
+    /// template whose code never reads its closure: borrowed as it is.
+    fn recursive_call(&mut self, f: Clif, source: Source, argv: &[Clif], site: Clif, merge: Block) {
+        let recursive = self.b.create_block();
+        let other = self.b.create_block();
+        let same = self.is_self(f);
+        self.b.ins().brif(same, recursive, &[], other, &[]);
+        self.b.switch_to_block(recursive);
+        let zero = self.iconst(0);
+        let mut operands = vec![self.ctx, f, zero, zero, site];
+        operands.extend(argv);
+        let callee = self
+            .code
+            .module
+            .declare_func_in_func(self.self_func, self.b.func);
+        let inst = self.b.ins().call(callee, &operands);
+        let r = self.b.inst_results(inst)[0];
+        if source == Source::Owned {
+            self.drop_value(f);
+        }
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        self.b.switch_to_block(other);
     }
 
     /// `Intrinsic::Apply`: consumes `f` if owned (a borrowed global is
@@ -282,8 +317,15 @@ impl Lower<'_, '_> {
         }
         let result = self.b.create_block();
         self.b.append_block_param(result, types::I8);
+        let check_heap = self.b.create_block();
         let check_kind = self.b.create_block();
         let check_template = self.b.create_block();
+        let yes = self.b.ins().iconst(types::I8, 1);
+        let same = self.b.ins().icmp(IntCC::Equal, f, self.closure);
+        self.b
+            .ins()
+            .brif(same, result, &[BlockArg::Value(yes)], check_heap, &[]);
+        self.b.switch_to_block(check_heap);
         let no = self.b.ins().iconst(types::I8, 0);
         let heap = self.is_heap(f);
         self.b

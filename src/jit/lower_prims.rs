@@ -135,13 +135,25 @@ impl Lower<'_, '_> {
             }
             operands.push((v, owned));
         }
-        let builtin = self.iconst(p.builtin.raw());
-        let global = self.global_word(p.global);
-        let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
-        self.b.ins().brif(guarded, fast, &[], slow, &[]);
+        if lisp_runtime::globals::is_guarded(p.global) {
+            // One byte says whether this thread's table still holds every
+            // guarded builtin (the slow path checks the global itself).
+            let redefined = self.b.ins().uload8(
+                types::I32,
+                MemFlagsData::trusted(),
+                self.ctx,
+                self.layout.ctx_prims_redefined,
+            );
+            self.b.ins().brif(redefined, slow, &[], fast, &[]);
+        } else {
+            let builtin = self.iconst(p.builtin.raw());
+            let global = self.global_word(p.global);
+            let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
+            self.b.ins().brif(guarded, fast, &[], slow, &[]);
+        }
         Ok((operands, fast, slow))
     }
 
@@ -318,7 +330,12 @@ impl Lower<'_, '_> {
     /// Continues in a fresh block when both words are fixnums, else jumps
     /// to `otherwise`.
     fn if_fixnums(&mut self, a: Clif, b: Clif, otherwise: Block) {
-        let both = self.b.ins().bor(a, b);
+        let both = match (self.fixnums.contains(&a), self.fixnums.contains(&b)) {
+            (true, true) => return,
+            (true, false) => b,
+            (false, true) => a,
+            (false, false) => self.b.ins().bor(a, b),
+        };
         let tag = self.b.ins().band_imm_s(both, FIXNUM_MASK as i64);
         let yes = self.b.create_block();
         self.b.ins().brif(tag, otherwise, &[], yes, &[]);

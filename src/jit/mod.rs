@@ -192,13 +192,18 @@ impl State {
             .unwrap_or_else(|| code.module.make_context());
         self.functions += 1;
         let n = self.functions;
+        let t0 = Instant::now();
         let result = define_lambda(code, layout, &mut context, template, info, n);
+        let t1 = Instant::now();
         code.module.clear_context(&mut context);
         self.context = Some(context);
         let (body, entry) = result?;
         code.module
             .finalize_definitions()
             .map_err(|e| debug_bail(&e))?;
+        if std::env::var_os("LISP_JIT_TIME").is_some() {
+            eprintln!("define {:?} finalize {:?}", t1 - t0, t1.elapsed());
+        }
         let body = code.module.get_finalized_function(body) as usize;
         let entry = code.module.get_finalized_function(entry) as usize;
         self.keep.push(template.clone());
@@ -224,21 +229,10 @@ fn define_lambda(
     info: &LambdaInfo,
     n: u64,
 ) -> Result<(FuncId, FuncId), Bail> {
+    let tl = Instant::now();
     let nparams = info.required as usize + info.rest as usize;
     context.func.signature = direct_signature(nparams);
     context.func.name = UserFuncName::user(0, n as u32);
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        lower::Lower::function(&mut b, code, layout, info, template)?;
-        b.seal_all_blocks();
-        b.finalize(code.module.isa().frontend_config());
-    }
-    let dump = std::env::var_os("LISP_JIT_DUMP").is_some();
-    if dump {
-        eprintln!("{}", context.func.display());
-        context.set_disasm(true);
-    }
     let body = code
         .module
         .declare_function(
@@ -247,9 +241,25 @@ fn define_lambda(
             &context.func.signature,
         )
         .map_err(|e| debug_bail(&e))?;
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        lower::Lower::function(&mut b, code, layout, info, template, body)?;
+        b.seal_all_blocks();
+        b.finalize(code.module.isa().frontend_config());
+    }
+    let dump = std::env::var_os("LISP_JIT_DUMP").is_some();
+    if dump {
+        eprintln!("{}", context.func.display());
+        context.set_disasm(true);
+    }
+    let td = Instant::now();
     code.module
         .define_function(body, context)
         .map_err(|e| debug_bail(&e))?;
+    if std::env::var_os("LISP_JIT_TIME").is_some() {
+        eprintln!("lower {:?} body {:?} insts {}", td - tl, td.elapsed(), context.func.dfg.num_insts());
+    }
     if let Some(vcode) = context.compiled_code().and_then(|c| c.vcode.as_ref()) {
         eprintln!("{vcode}");
     }
