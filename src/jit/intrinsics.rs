@@ -74,10 +74,11 @@ intrinsics! {
     /// `(ctx, f owned, args owned*, nargs, site, tail) -> value`: the
     /// generic call through the interpreter's machinery.
     Apply = jit_apply(I64, I64, I64, I64, I64, I64) -> I64;
-    /// `(ctx, global id, builtin borrowed, args borrowed*, nargs, site) ->
-    /// value`: a primitive's slow path: the builtin itself while the global
+    /// `(ctx, global id, builtin borrowed, a, b, c borrowed, nargs, site) ->
+    /// value`: a primitive's slow path on its first `nargs` (at most 3)
+    /// operands, passed in registers: the builtin itself while the global
     /// holds it, else an ordinary call of the global's value.
-    Prim = jit_prim(I64, I64, I64, I64, I64, I64) -> I64;
+    Prim = jit_prim(I64, I64, I64, I64, I64, I64, I64, I64) -> I64;
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -222,11 +223,14 @@ extern "C" fn jit_apply(
     finish(ctx, result)
 }
 
+#[allow(clippy::too_many_arguments)]
 extern "C" fn jit_prim(
     ctx: *mut Ctx,
     global: u64,
     builtin: u64,
-    args: u64,
+    a: u64,
+    b: u64,
+    c: u64,
     nargs: u64,
     site: u64,
 ) -> u64 {
@@ -234,10 +238,11 @@ extern "C" fn jit_prim(
     // its frame for the duration of the call.
     let ctx = unsafe { &mut *ctx };
     let builtin = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(builtin)) };
-    let args: SmallVec<[Value; 4]> = (0..nargs as usize)
+    let args: SmallVec<[Value; 4]> = [a, b, c][..nargs.min(3) as usize]
+        .iter()
         // SAFETY: as above; each word is cloned, the originals stay owned
         // by the JIT frame.
-        .map(|i| unsafe { Value::clone_from_raw(*(args as *const u64).add(i)) })
+        .map(|&w| unsafe { Value::clone_from_raw(w) })
         .collect();
     let span = site_span(site);
     let result = guarded(|| {

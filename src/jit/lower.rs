@@ -21,8 +21,8 @@ use super::Bail;
 use crate::ir::{CaptureFrom, Expr, LambdaInfo};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AtomicRmwOp, Block, BlockArg, FuncRef, InstBuilder, MemFlagsData, StackSlotData,
-    StackSlotKind, Value as Clif,
+    types, AtomicRmwOp, Block, BlockArg, FuncRef, InstBuilder, MemFlagsData, StackSlot,
+    StackSlotData, StackSlotKind, Value as Clif,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
@@ -42,9 +42,10 @@ pub struct Lower<'a, 'f> {
     refs: HashMap<Intrinsic, FuncRef>,
     pub ctx: Clif,
     pub closure: Clif,
-    pub frame_template: Clif,
-    pub frame_site: Clif,
-    pub keep: Variable,
+    /// The stack slot holding the `keep`, frame template and frame site
+    /// words: rarely needed (exits, tail calls, errors), they stay out of
+    /// registers.
+    frame_info: StackSlot,
     pub slots: Vec<Variable>,
     /// The loop header self tail calls jump to (parameters: the arguments).
     pub header: Block,
@@ -60,7 +61,12 @@ pub struct Lower<'a, 'f> {
     pub self_func: FuncId,
     /// Values known to be fixnums (constants).
     pub fixnums: HashSet<Clif>,
+    /// The stack slot small spills share.
+    shared_spill: Option<StackSlot>,
 }
+
+/// Words a shared spill slot holds.
+const SHARED_SPILL_WORDS: usize = 8;
 
 /// Emits an inline strong-count increment of `v` when it is a heap word.
 pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
@@ -106,7 +112,15 @@ impl<'a, 'f> Lower<'a, 'f> {
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
-        let keep = b.declare_var(types::I64);
+        let frame_info = b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            24,
+            3,
+        ));
+        for (i, &w) in params[2..5].iter().enumerate() {
+            b.ins()
+                .stack_store(types::I64, w, frame_info, (i * 8) as i32);
+        }
         let slots = (0..info.frame_size.max(nparams as u32))
             .map(|_| b.declare_var(types::I64))
             .collect();
@@ -122,9 +136,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             refs: HashMap::new(),
             ctx: params[0],
             closure: params[1],
-            frame_template: params[3],
-            frame_site: params[4],
-            keep,
+            frame_info,
             slots,
             header,
             exit,
@@ -133,8 +145,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             immediates: HashSet::new(),
             self_func,
             fixnums: HashSet::new(),
+            shared_spill: None,
         };
-        l.b.def_var(keep, params[2]);
         let unbound = l.iconst(Value::UNBOUND.raw());
         for i in 0..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
@@ -179,9 +191,10 @@ impl<'a, 'f> Lower<'a, 'f> {
         for &v in incoming {
             self.drop_cold(v);
         }
-        let keep = self.b.use_var(self.keep);
+        let keep = self.keep();
         self.drop_cold(keep);
-        let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, self.frame_site]);
+        let site = self.frame_site();
+        let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, site]);
         self.b.ins().return_(&[raised]);
         self.b.switch_to_block(ok);
     }
@@ -226,14 +239,15 @@ impl<'a, 'f> Lower<'a, 'f> {
             let v = self.b.use_var(self.slots[i]);
             self.drop_cold(v);
         }
-        let keep = self.b.use_var(self.keep);
+        let keep = self.keep();
         self.drop_cold(keep);
         let push = self.b.create_block();
         let done = self.b.create_block();
-        self.b.ins().brif(self.frame_site, push, &[], done, &[]);
+        let site = self.frame_site();
+        self.b.ins().brif(site, push, &[], done, &[]);
         self.b.switch_to_block(push);
         let owner = self.frame_owner();
-        self.call(Intrinsic::PushFrame, &[self.ctx, owner, self.frame_site]);
+        self.call(Intrinsic::PushFrame, &[self.ctx, owner, site]);
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
         let raised = self.iconst(Value::RAISED.raw());
@@ -246,7 +260,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             let v = self.b.use_var(self.slots[i]);
             self.drop_value(v);
         }
-        let keep = self.b.use_var(self.keep);
+        let keep = self.keep();
         self.drop_value(keep);
     }
 
@@ -255,11 +269,26 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// lambda when it was called directly.
     pub fn frame_owner(&mut self) -> Clif {
         let own = self.iconst(Arc::as_ptr(self.template) as u64);
-        let zero = self
-            .b
+        let template = self.frame_info_word(1);
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, template, 0);
+        self.b.ins().select(zero, own, template)
+    }
+
+    /// The owned `keep` word this activation drops at exit.
+    pub fn keep(&mut self) -> Clif {
+        self.frame_info_word(0)
+    }
+
+    /// The call site of the backtrace frame an exception leaving this
+    /// activation adds (0 = none).
+    pub fn frame_site(&mut self) -> Clif {
+        self.frame_info_word(2)
+    }
+
+    fn frame_info_word(&mut self, i: i32) -> Clif {
+        self.b
             .ins()
-            .icmp_imm_s(IntCC::Equal, self.frame_template, 0);
-        self.b.ins().select(zero, own, self.frame_template)
+            .stack_load(types::I64, types::I64, self.frame_info, i * 8)
     }
 
     // ----- small emitters -----
@@ -312,13 +341,26 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// A stack slot holding `words`; returns its address.
+    ///
+    /// Up to `SHARED_SPILL_WORDS` words go to one slot shared by every
+    /// spill of the function: its address is then one value, which the
+    /// optimiser may keep in a register across a loop, not one per site.
     pub fn spill(&mut self, words: &[Clif]) -> Clif {
-        let size = (words.len().max(1) * 8) as u32;
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            size,
-            3,
-        ));
+        let slot = if words.len() <= SHARED_SPILL_WORDS {
+            *self.shared_spill.get_or_insert_with(|| {
+                self.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    (SHARED_SPILL_WORDS * 8) as u32,
+                    3,
+                ))
+            })
+        } else {
+            self.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                (words.len() * 8) as u32,
+                3,
+            ))
+        };
         for (i, &w) in words.iter().enumerate() {
             self.b
                 .ins()

@@ -283,7 +283,8 @@ impl Lower<'_, '_> {
         };
         let owner = self.frame_owner();
         self.drop_frame();
-        let mut operands = vec![self.ctx, owned, owned, owner, self.frame_site];
+        let frame_site = self.frame_site();
+        let mut operands = vec![self.ctx, owned, owned, owner, frame_site];
         operands.extend(&argv);
         let sig = self.b.import_signature(direct_signature(n));
         self.b.ins().return_call_indirect(sig, code, &operands);

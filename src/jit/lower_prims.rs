@@ -162,13 +162,17 @@ impl Lower<'_, '_> {
     /// ordinary call of a redefined one). Consumes the owned operands and
     /// forgets them as temporaries; returns the owned, checked result.
     fn prim_slow(&mut self, p: &PrimCall, operands: &[(Clif, bool)]) -> Clif {
-        let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
-        let addr = self.spill(&words);
+        let mut words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         let n = self.iconst(words.len() as u64);
+        let filler = self.iconst(0);
+        words.resize(3, filler);
         let id = self.iconst(p.global as u64);
         let builtin = self.iconst(p.builtin.raw());
         let site = self.site(p.span);
-        let r = self.call(Intrinsic::Prim, &[self.ctx, id, builtin, addr, n, site]);
+        let r = self.call(
+            Intrinsic::Prim,
+            &[self.ctx, id, builtin, words[0], words[1], words[2], n, site],
+        );
         for &(v, owned) in operands {
             if owned {
                 self.drop_cold(v);
