@@ -13,8 +13,23 @@ use std::sync::OnceLock;
 /// (`Expr::Prim`) with inline fast paths. `Ctx::prims_redefined` tracks
 /// whether a thread's table still holds the builtins of these names.
 pub const GUARDED_NAMES: &[&str] = &[
-    "+", "-", "*", "<", ">", "<=", ">=", "=", "car", "cdr", "cons", "null?", "pair?", "not",
-    "eq?", "vector-ref", "vector-set!",
+    "+",
+    "-",
+    "*",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "=",
+    "car",
+    "cdr",
+    "cons",
+    "null?",
+    "pair?",
+    "not",
+    "eq?",
+    "vector-ref",
+    "vector-set!",
 ];
 
 /// The ids of `GUARDED_NAMES` (allocated on first use).

@@ -112,11 +112,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
-        let frame_info = b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            24,
-            3,
-        ));
+        let frame_info =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 24, 3));
         for (i, &w) in params[2..5].iter().enumerate() {
             b.ins()
                 .stack_store(types::I64, w, frame_info, (i * 8) as i32);

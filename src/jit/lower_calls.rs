@@ -151,7 +151,6 @@ impl Lower<'_, '_> {
         }
         self.dispatch(f, n, direct, slow);
 
-
         self.b.switch_to_block(direct);
         let word = self.b.block_params(direct)[0];
         let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));

@@ -90,13 +90,9 @@ impl Lower<'_, '_> {
                     self.b.append_block_param(answer, types::I8);
                     let no_pair = self.b.ins().iconst(types::I8, 0);
                     let heap = self.is_heap(words[0]);
-                    self.b.ins().brif(
-                        heap,
-                        check_kind,
-                        &[],
-                        answer,
-                        &[BlockArg::Value(no_pair)],
-                    );
+                    self.b
+                        .ins()
+                        .brif(heap, check_kind, &[], answer, &[BlockArg::Value(no_pair)]);
                     self.b.switch_to_block(check_kind);
                     let c = self.is_kind(words[0], self.layout.pair_kind);
                     self.b.ins().jump(answer, &[BlockArg::Value(c)]);
@@ -301,10 +297,10 @@ impl Lower<'_, '_> {
             }
             PrimOp::VectorRef => {
                 let r = self.call(Intrinsic::VectorRef, &[words[0], words[1]]);
-                let missed =
-                    self.b
-                        .ins()
-                        .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
+                let missed = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
                 let hit = self.b.create_block();
                 self.b.ins().brif(missed, slow, &[], hit, &[]);
                 self.b.switch_to_block(hit);

@@ -38,7 +38,7 @@ use lisp_runtime::object::Template;
 use lisp_runtime::Ctx;
 use module::{direct_signature, CodeModule};
 use parking_lot::Mutex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -88,7 +88,11 @@ const MAX_PARAMETERS: usize = 64;
 pub struct Jit {
     threshold: u32,
     stats: bool,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
+    /// The queue of the background compiler thread (started on first use).
+    background: Mutex<Option<crossbeam_channel::Sender<Arc<Template>>>>,
+    /// Templates queued for the background compiler and not done yet.
+    queued: Arc<Mutex<HashSet<usize>>>,
 }
 
 /// Everything behind the compile lock.
@@ -102,6 +106,8 @@ struct State {
     compiled: u64,
     bails: BTreeMap<Bail, u64>,
     compile_time: Duration,
+    /// The compile time of each compiled lambda.
+    lambda_times: Vec<Duration>,
 }
 
 impl Jit {
@@ -116,7 +122,7 @@ impl Jit {
         Jit {
             threshold,
             stats,
-            state: Mutex::new(State {
+            state: Arc::new(Mutex::new(State {
                 code,
                 context: None,
                 functions: 0,
@@ -124,7 +130,10 @@ impl Jit {
                 compiled: 0,
                 bails: BTreeMap::new(),
                 compile_time: Duration::ZERO,
-            }),
+                lambda_times: Vec::new(),
+            })),
+            background: Mutex::new(None),
+            queued: Arc::new(Mutex::new(HashSet::new())),
         }
     }
 
@@ -133,25 +142,82 @@ impl Jit {
         self.threshold
     }
 
-    /// Compiles `template` if the lowering supports all of it.
+    /// Has `template` compiled if the lowering supports all of it. With
+    /// a threshold of 0 (every lambda compiled before it first runs, as
+    /// the tests use it) this compiles at once; otherwise the template is
+    /// queued for a background thread and the caller goes on interpreting
+    /// until the code is there, so compile time overlaps with running.
     pub fn compile(&self, template: &Arc<Template>) {
+        if self.threshold == 0 {
+            compile_now(&self.state, template);
+            return;
+        }
+        let key = Arc::as_ptr(template) as usize;
+        if !self.queued.lock().insert(key) {
+            return;
+        }
+        let mut background = self.background.lock();
+        if background.is_none() {
+            *background = self.start_background();
+        }
+        let sent = background
+            .as_ref()
+            .is_some_and(|queue| queue.send(template.clone()).is_ok());
+        drop(background);
+        if !sent {
+            compile_now(&self.state, template);
+            self.queued.lock().remove(&key);
+        }
+    }
+
+    /// Starts the background compiler; `None` if no thread can be made.
+    fn start_background(&self) -> Option<crossbeam_channel::Sender<Arc<Template>>> {
+        let (sender, receiver) = crossbeam_channel::unbounded::<Arc<Template>>();
+        let (state, queued) = (self.state.clone(), self.queued.clone());
+        // The thread holds no reference to `self`: it ends when the
+        // sender (owned by this `Jit`) is dropped.
+        std::thread::Builder::new()
+            .name("lisp-jit".into())
+            .spawn(move || {
+                for template in receiver {
+                    compile_now(&state, &template);
+                    // Compiled or failed by now, so the interpreter stops
+                    // asking; a later template at the same address is new.
+                    queued.lock().remove(&(Arc::as_ptr(&template) as usize));
+                }
+            })
+            .ok()?;
+        Some(sender)
+    }
+}
+
+/// Compiles `template` now unless it is compiled or failed already.
+fn compile_now(state: &Mutex<State>, template: &Arc<Template>) {
+    {
+        let mut state = state.lock();
         let start = Instant::now();
-        let mut state = self.state.lock();
         if template.jit_entry.load(Ordering::Acquire) != 0
             || template.jit_failed.load(Ordering::Relaxed)
         {
             return;
         }
-        match state.compile(template) {
-            Ok(()) => state.compiled += 1,
+        let result = state.compile(template);
+        let elapsed = start.elapsed();
+        match result {
+            Ok(()) => {
+                state.compiled += 1;
+                state.lambda_times.push(elapsed);
+            }
             Err(bail) => {
                 template.jit_failed.store(true, Ordering::Relaxed);
                 *state.bails.entry(bail).or_default() += 1;
             }
         }
-        state.compile_time += start.elapsed();
+        state.compile_time += elapsed;
     }
+}
 
+impl Jit {
     /// The `--jit-stats` report printed at exit, if requested.
     pub fn stats_report(&self) -> Option<String> {
         if !self.stats {
@@ -169,10 +235,15 @@ impl Jit {
         } else {
             format!(" ({})", reasons.join(", "))
         };
+        let mut times = state.lambda_times.clone();
+        times.sort();
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
         Some(format!(
-            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.2} ms",
+            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.2} ms \
+             (median {:.3} ms per lambda)",
             state.compiled,
-            state.compile_time.as_secs_f64() * 1000.0
+            state.compile_time.as_secs_f64() * 1000.0,
+            median.as_secs_f64() * 1000.0
         ))
     }
 }
@@ -192,18 +263,13 @@ impl State {
             .unwrap_or_else(|| code.module.make_context());
         self.functions += 1;
         let n = self.functions;
-        let t0 = Instant::now();
         let result = define_lambda(code, layout, &mut context, template, info, n);
-        let t1 = Instant::now();
         code.module.clear_context(&mut context);
         self.context = Some(context);
         let (body, entry) = result?;
         code.module
             .finalize_definitions()
             .map_err(|e| debug_bail(&e))?;
-        if std::env::var_os("LISP_JIT_TIME").is_some() {
-            eprintln!("define {:?} finalize {:?}", t1 - t0, t1.elapsed());
-        }
         let body = code.module.get_finalized_function(body) as usize;
         let entry = code.module.get_finalized_function(entry) as usize;
         self.keep.push(template.clone());
@@ -229,7 +295,6 @@ fn define_lambda(
     info: &LambdaInfo,
     n: u64,
 ) -> Result<(FuncId, FuncId), Bail> {
-    let tl = Instant::now();
     let nparams = info.required as usize + info.rest as usize;
     context.func.signature = direct_signature(nparams);
     context.func.name = UserFuncName::user(0, n as u32);
@@ -253,13 +318,9 @@ fn define_lambda(
         eprintln!("{}", context.func.display());
         context.set_disasm(true);
     }
-    let td = Instant::now();
     code.module
         .define_function(body, context)
         .map_err(|e| debug_bail(&e))?;
-    if std::env::var_os("LISP_JIT_TIME").is_some() {
-        eprintln!("lower {:?} body {:?} insts {}", td - tl, td.elapsed(), context.func.dfg.num_insts());
-    }
     if let Some(vcode) = context.compiled_code().and_then(|c| c.vcode.as_ref()) {
         eprintln!("{vcode}");
     }

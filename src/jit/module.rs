@@ -105,13 +105,7 @@ fn isa() -> Result<OwnedTargetIsa, String> {
     ] {
         flags.set(name, value).map_err(|e| e.to_string())?;
     }
-    if let Ok(extra) = std::env::var("LISP_JIT_FLAGS") {
-        for kv in extra.split(',') {
-            if let Some((k, v)) = kv.split_once('=') {
-                flags.set(k, v).map_err(|e| e.to_string())?;
-            }
-        }
-    }
+
     let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
     builder
         .finish(settings::Flags::new(flags))
