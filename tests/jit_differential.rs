@@ -247,6 +247,23 @@ const EDGE_CASES: &[(&str, &str)] = &[
          (display v)(newline)\n(ref v 7)",
     ),
     (
+        "fused-float-arithmetic-agrees-with-each-operation",
+        "(define (f a b c) (+ (* a b) c))\n\
+         (define (g a b c) (- (* 2.0 a) (* b c)))\n\
+         (define (h a b) (if (> (+ (* a a) (* b b)) 4.0) 'out 'in))\n\
+         (define (k a b) (if (< (- a b) 0.5) 'lt 'ge))\n\
+         (define (z a) (* a 0.5))\n\
+         (define xs (list 1.5 -2.25 3 0.0 -0.0 1e300 -1e300 1e-300 +inf.0 -inf.0 +nan.0 7 (expt 2 70) 0.1))\n\
+         (for-each (lambda (a)\n\
+           (for-each (lambda (b)\n\
+             (display (list (f a b 1.0) (f a b a) (g a b b) (h a b) (k a b) (z a)))\n\
+             (newline))\n\
+            xs))\n\
+          xs)\n\
+         (display (guard (e (#t (error-object-message e))) (f 'x 1.0 2.0)))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (h 1.0 \"s\")))(newline)",
+    ),
+    (
         "function-redefines-itself",
         "(define (f n) (set! f (lambda (m) (* m 10))) (+ n 1))\n\
          (display (f 1))(display (f 1))(newline)",

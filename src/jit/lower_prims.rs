@@ -14,7 +14,7 @@
 use super::intrinsics::Intrinsic;
 use super::lower::Lower;
 use super::Bail;
-use crate::ir::{PrimCall, PrimOp};
+use crate::ir::{Expr, PrimCall, PrimOp};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
 use lisp_runtime::value::{FIXNUM_MASK, FLOAT_OFFSET, FLOAT_ROTATION, FLOAT_TAG, HEAP_TAG};
@@ -27,6 +27,23 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        if let Some(tree) = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const()) {
+            let merge = self.b.create_block();
+            self.b.append_block_param(merge, types::I64);
+            let (results, generic) = self.fused_floats(&[&tree], false);
+            let r = self.encode_float(results[0]);
+            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+            self.b.switch_to_block(generic);
+            let r = self.prim_generic(p)?;
+            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+            self.b.switch_to_block(merge);
+            return Ok(self.b.block_params(merge)[0]);
+        }
+        self.prim_generic(p)
+    }
+
+    /// The per-operation lowering of a guarded primitive.
+    fn prim_generic(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
         let (operands, fast, slow) = self.prim_operands(p)?;
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
@@ -56,6 +73,17 @@ impl Lower<'_, '_> {
         );
         if !comparison && !predicate {
             return Ok(false);
+        }
+        if comparison {
+            let trees = (float_tree(&p.args[0]), float_tree(&p.args[1]));
+            if let (Some(x), Some(y)) = trees {
+                if x.ops() + y.ops() >= 1 || x.has_const() || y.has_const() {
+                    let (results, generic) = self.fused_floats(&[&x, &y], true);
+                    let c = self.b.ins().fcmp(float_cc(p.op), results[0], results[1]);
+                    self.b.ins().brif(c, yes, &[], no, &[]);
+                    self.b.switch_to_block(generic);
+                }
+            }
         }
         let (operands, fast, slow) = self.prim_operands(p)?;
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
@@ -117,6 +145,116 @@ impl Lower<'_, '_> {
         self.drop_value(r);
         self.b.ins().brif(truth, yes, &[], no, &[]);
         Ok(true)
+    }
+
+    /// The fused fast path of float expression trees: while the guarded
+    /// builtins are intact and every variable leaf holds an immediate
+    /// float, computes the trees on unboxed f64s, with no tag tests or
+    /// re-encoding between operations. Returns the roots' f64 values (the
+    /// builder is in the fast block) and the block to which the fast path
+    /// gives up, where the caller lowers the per-operation code (the
+    /// leaves are side-effect free, so evaluating them again is harmless).
+    /// An intermediate result outside the immediate range (zero, tiny,
+    /// huge, NaN) gives up too, so results are exactly those of the
+    /// per-operation path; `check_roots` extends that to the roots.
+    fn fused_floats(&mut self, trees: &[&FloatTree], check_roots: bool) -> (Vec<Clif>, Block) {
+        let generic = self.b.create_block();
+        let check = self.b.create_block();
+        let fast = self.b.create_block();
+        let redefined = self.b.ins().uload8(
+            types::I32,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_prims_redefined,
+        );
+        self.b.ins().brif(redefined, generic, &[], check, &[]);
+        self.b.switch_to_block(check);
+        let mut leaves = Vec::new();
+        for tree in trees {
+            tree.leaves(&mut leaves);
+        }
+        let mut words = Vec::with_capacity(leaves.len());
+        for leaf in leaves {
+            // Leaves are variables: borrowed words, nothing to drop.
+            words.push(self.operand(leaf).map(|(w, _)| w).unwrap_or(self.closure));
+        }
+        match words.split_first() {
+            Some((&first, rest)) => {
+                let all = rest.iter().fold(first, |acc, &w| self.b.ins().band(acc, w));
+                let tag = self.b.ins().band_imm_s(all, FLOAT_TAG as i64);
+                let floats = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+                self.b.ins().brif(floats, fast, &[], generic, &[]);
+            }
+            None => {
+                self.b.ins().jump(fast, &[]);
+            }
+        }
+        self.b.switch_to_block(fast);
+        let mut decoded = std::collections::HashMap::new();
+        let results = trees
+            .iter()
+            .map(|tree| {
+                let r = self.float_tree_value(tree, &mut decoded, generic);
+                if check_roots && matches!(tree, FloatTree::Op(..)) {
+                    self.float_in_range(r, generic);
+                }
+                r
+            })
+            .collect();
+        (results, generic)
+    }
+
+    fn float_tree_value(
+        &mut self,
+        tree: &FloatTree,
+        decoded: &mut std::collections::HashMap<Clif, Clif>,
+        generic: Block,
+    ) -> Clif {
+        match tree {
+            FloatTree::Const(f) => self.b.ins().f64const(*f),
+            FloatTree::Leaf(e) => {
+                let w = self.operand(e).map(|(w, _)| w).unwrap_or(self.closure);
+                match decoded.get(&w) {
+                    Some(&f) => f,
+                    None => {
+                        let f = self.decode_float(w);
+                        decoded.insert(w, f);
+                        f
+                    }
+                }
+            }
+            FloatTree::Op(op, a, b) => {
+                let x = self.float_tree_value(a, decoded, generic);
+                if matches!(**a, FloatTree::Op(..)) {
+                    self.float_in_range(x, generic);
+                }
+                let y = self.float_tree_value(b, decoded, generic);
+                if matches!(**b, FloatTree::Op(..)) {
+                    self.float_in_range(y, generic);
+                }
+                match op {
+                    PrimOp::Add => self.b.ins().fadd(x, y),
+                    PrimOp::Sub => self.b.ins().fsub(x, y),
+                    _ => self.b.ins().fmul(x, y),
+                }
+            }
+        }
+    }
+
+    /// Continues when `f` is an immediate (self-taggable) float, else
+    /// jumps to `otherwise`.
+    fn float_in_range(&mut self, f: Clif, otherwise: Block) {
+        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
+        let exponent = self.b.ins().ushr_imm_s(bits, 52);
+        let exponent = self.b.ins().band_imm_s(exponent, 0x7ff);
+        let offset = self.b.ins().iadd_imm_s(exponent, -FLOAT_EXPONENT_LOW);
+        let inline = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, offset, FLOAT_EXPONENT_SPAN);
+        let cont = self.b.create_block();
+        self.b.ins().brif(inline, cont, &[], otherwise, &[]);
+        self.b.switch_to_block(cont);
     }
 
     /// Evaluates a primitive's operands (owned ones listed as temporaries)
@@ -493,4 +631,68 @@ fn float_cc(op: PrimOp) -> FloatCC {
         PrimOp::Ge => FloatCC::GreaterThanOrEqual,
         _ => FloatCC::Equal,
     }
+}
+
+/// An arithmetic expression over floats that the fused fast path
+/// (`fused_floats`) computes unboxed.
+enum FloatTree<'e> {
+    /// A variable (frame slot or captured value).
+    Leaf(&'e Expr),
+    /// An immediate float constant.
+    Const(f64),
+    /// `+`, `-` or `*` of two subtrees.
+    Op(PrimOp, Box<FloatTree<'e>>, Box<FloatTree<'e>>),
+}
+
+impl FloatTree<'_> {
+    fn ops(&self) -> usize {
+        match self {
+            FloatTree::Op(_, a, b) => 1 + a.ops() + b.ops(),
+            _ => 0,
+        }
+    }
+
+    fn has_const(&self) -> bool {
+        match self {
+            FloatTree::Const(_) => true,
+            FloatTree::Leaf(_) => false,
+            FloatTree::Op(_, a, b) => a.has_const() || b.has_const(),
+        }
+    }
+
+    fn leaves<'a>(&'a self, out: &mut Vec<&'a Expr>) {
+        match self {
+            FloatTree::Leaf(e) => out.push(e),
+            FloatTree::Const(_) => {}
+            FloatTree::Op(_, a, b) => {
+                a.leaves(out);
+                b.leaves(out);
+            }
+        }
+    }
+}
+
+/// The float tree of an expression, if it is one.
+fn float_tree(e: &Expr) -> Option<FloatTree<'_>> {
+    match e {
+        Expr::Const(v) if v.is_immediate_float() => v.as_float().map(FloatTree::Const),
+        Expr::Local(_) | Expr::Captured(_) => Some(FloatTree::Leaf(e)),
+        Expr::Prim(p) => float_tree_of(p),
+        _ => None,
+    }
+}
+
+/// The float tree of a binary `+`, `-` or `*` whose operands are trees.
+fn float_tree_of(p: &PrimCall) -> Option<FloatTree<'_>> {
+    if !matches!(p.op, PrimOp::Add | PrimOp::Sub | PrimOp::Mul)
+        || p.args.len() != 2
+        || !lisp_runtime::globals::is_guarded(p.global)
+    {
+        return None;
+    }
+    Some(FloatTree::Op(
+        p.op,
+        Box::new(float_tree(&p.args[0])?),
+        Box::new(float_tree(&p.args[1])?),
+    ))
 }
