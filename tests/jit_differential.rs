@@ -264,6 +264,23 @@ const EDGE_CASES: &[(&str, &str)] = &[
          (display (guard (e (#t (error-object-message e))) (h 1.0 \"s\")))(newline)",
     ),
     (
+        "loop-parameters-passed-on-unchanged",
+        "(define (walk i lst s acc)\n\
+           (if (= i 1000) (list (length acc) lst s (car acc))\n\
+               (walk (+ i 1) lst s (cons (string-append s (number->string i)) acc))))\n\
+         (display (walk 0 (list \"a\" (vector 1 2)) (make-string 3 #\\x) '()))(newline)\n\
+         (define (swap a b n) (if (= n 0) (list a b) (swap b a (- n 1))))\n\
+         (display (swap (list 1) (list 2) 1001))(newline)\n\
+         (define (dup a b n) (if (= n 0) (list a b) (dup a a (- n 1))))\n\
+         (display (dup (list 1) (list 2) 5))(newline)\n\
+         (define other (lambda (x lst n) (list 'other x lst n)))\n\
+         (define (hop x lst n) (if (= n 0) (hop2 x lst n) (hop x lst (- n 1))))\n\
+         (define (hop2 x lst n) (other x lst n))\n\
+         (display (hop 1 (list 'p 'q) 10))(newline)\n\
+         (define (self-redef lst n) (if (= n 3) (set! self-redef (lambda (l m) (list 'new l m)))) (if (= n 0) 'done (self-redef lst (- n 1))))\n\
+         (display (self-redef (list 9) 5))(newline)",
+    ),
+    (
         "function-redefines-itself",
         "(define (f n) (set! f (lambda (m) (* m 10))) (+ n 1))\n\
          (display (f 1))(display (f 1))(newline)",

@@ -43,11 +43,14 @@ pub const NEEDS_CLOSURE: u64 = 1;
 impl Lower<'_, '_> {
     /// The callee word and its source. A global callee whose arguments
     /// cannot run arbitrary code is read again after them, borrowed.
-    fn callee(&mut self, call: &Call) -> Result<(Clif, Source, Vec<Clif>), Bail> {
+    ///
+    /// Arguments flagged in `moved` are left borrowed (not cloned, not
+    /// temporaries): the caller moves or clones them.
+    fn callee(&mut self, call: &Call, moved: &[bool]) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
             Expr::Global(id, span) if call.args.iter().all(simple) => {
                 self.global_checked(*id, *span);
-                let args = self.arguments(&call.args)?;
+                let args = self.arguments(&call.args, moved)?;
                 let f = self.global_checked(*id, *span);
                 return Ok((f, Source::Global, args));
             }
@@ -60,15 +63,19 @@ impl Lower<'_, '_> {
                 (f, Source::Owned)
             }
         };
-        let args = self.arguments(&call.args)?;
+        let args = self.arguments(&call.args, moved)?;
         Ok((f, source, args))
     }
 
     /// Evaluates the arguments to owned words, listed as temporaries.
-    fn arguments(&mut self, exprs: &[Expr]) -> Result<Vec<Clif>, Bail> {
+    fn arguments(&mut self, exprs: &[Expr], moved: &[bool]) -> Result<Vec<Clif>, Bail> {
         let mut words = Vec::with_capacity(exprs.len());
-        for e in exprs {
+        for (i, e) in exprs.iter().enumerate() {
             let operand = self.operand(e)?;
+            if moved.get(i).copied().unwrap_or(false) {
+                words.push(operand.0);
+                continue;
+            }
             let v = self.own(operand);
             self.temps.push(v);
             words.push(v);
@@ -136,7 +143,7 @@ impl Lower<'_, '_> {
 
     /// A call whose value is used.
     pub fn call_expr(&mut self, call: &Call) -> Result<Clif, Bail> {
-        let (f, source, argv) = self.callee(call)?;
+        let (f, source, argv) = self.callee(call, &[])?;
         let n = argv.len();
         let site = self.site(call.span);
         let direct = self.b.create_block();
@@ -251,10 +258,15 @@ impl Lower<'_, '_> {
                 return Err(Bail::TailApply);
             }
         }
-        let (f, source, argv) = self.callee(call)?;
+        let self_params = self.self_call_params(call.args.len());
+        let moved = match self_params {
+            Some(_) if !self.info.rest => self.passed_through(&call.args),
+            _ => Vec::new(),
+        };
+        let (f, source, argv) = self.callee(call, &moved)?;
         let n = argv.len();
         let site = self.site(call.span);
-        if let Some(params) = self.self_call_params(n) {
+        if let Some(params) = self_params {
             let is_self = self.is_self(f);
             let self_block = self.b.create_block();
             let other = self.b.create_block();
@@ -264,9 +276,16 @@ impl Lower<'_, '_> {
             if source == Source::Owned {
                 self.drop_value(f);
             }
-            self.restart_frame();
+            self.restart_frame(&moved);
             self.b.ins().jump(self.header, &args(&incoming));
             self.b.switch_to_block(other);
+            // Anything else gets owned arguments, as usual.
+            for (i, &m) in moved.iter().enumerate() {
+                if m {
+                    self.clone_value(argv[i]);
+                    self.temps.push(argv[i]);
+                }
+            }
         }
         let direct = self.b.create_block();
         let slow = self.b.create_block();
@@ -373,14 +392,33 @@ impl Lower<'_, '_> {
     }
 
     /// Drops every slot and resets them to `UNBOUND` for the next
-    /// iteration of a self tail call (the `keep` word stays).
-    fn restart_frame(&mut self) {
+    /// iteration of a self tail call (the `keep` word stays). Parameters
+    /// flagged in `moved` pass their value on to the next iteration as it
+    /// is, so they are not dropped.
+    fn restart_frame(&mut self, moved: &[bool]) {
         let unbound = self.iconst(Value::UNBOUND.raw());
         for i in 0..self.slots.len() {
-            let v = self.b.use_var(self.slots[i]);
-            self.drop_value(v);
+            if !moved.get(i).copied().unwrap_or(false) {
+                let v = self.b.use_var(self.slots[i]);
+                self.drop_value(v);
+            }
             self.b.def_var(self.slots[i], unbound);
         }
+    }
+
+    /// Which arguments of a self tail call are the parameter in the same
+    /// position passed on unchanged (`(loop (+ i 1) n acc)` passes `n`):
+    /// their value moves to the next iteration, with no clone and no drop.
+    /// A parameter slot that the body rebinds, or a boxed one, never moves.
+    fn passed_through(&self, args: &[Expr]) -> Vec<bool> {
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| {
+                matches!(a, Expr::Local(s) if *s as usize == i)
+                    && !self.info.boxed_params.contains(&(i as u32))
+                    && !rebinds(&self.info.body, i as u32)
+            })
+            .collect()
     }
 }
 
@@ -398,5 +436,29 @@ fn simple(e: &Expr) -> bool {
         Expr::Prim(p) => p.args.iter().all(simple),
         Expr::If(a, b, c) => simple(a) && simple(b) && simple(c),
         _ => false,
+    }
+}
+
+/// Whether `e` (one lambda's body, not nested lambdas) rebinds `slot`.
+fn rebinds(e: &Expr, slot: u32) -> bool {
+    match e {
+        Expr::Bind { slot: s, init, .. } => *s == slot || rebinds(init, slot),
+        Expr::MakeCell(s) => *s == slot,
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::LocalCell(..)
+        | Expr::Captured(_)
+        | Expr::CapturedCell(..)
+        | Expr::SelfRef
+        | Expr::Global(..)
+        | Expr::Lambda(_) => false,
+        Expr::SetLocalCell(_, v)
+        | Expr::SetCapturedCell(_, v)
+        | Expr::SetGlobal(_, v, _)
+        | Expr::DefineGlobal(_, v) => rebinds(v, slot),
+        Expr::If(a, b, c) => rebinds(a, slot) || rebinds(b, slot) || rebinds(c, slot),
+        Expr::Seq(items) => items.iter().any(|x| rebinds(x, slot)),
+        Expr::Call(call) => rebinds(&call.func, slot) || call.args.iter().any(|x| rebinds(x, slot)),
+        Expr::Prim(p) => p.args.iter().any(|x| rebinds(x, slot)),
     }
 }
