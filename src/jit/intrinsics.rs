@@ -384,7 +384,7 @@ extern "C" fn jit_float(f: f64) -> u64 {
 ///
 /// # Safety
 /// Both words must be live values borrowed for the call.
-unsafe fn vector_slot(v: &u64, k: u64) -> Option<(&parking_lot::RwLock<Vec<Value>>, usize)> {
+unsafe fn vector_slot(v: &u64, k: u64) -> Option<(&parking_lot::RwLock<Box<[Value]>>, usize)> {
     // SAFETY: `v` is a live value word; a `Value` is `repr(transparent)`
     // over its word, so the reference is a borrowed `Value`.
     let v = unsafe { &*(v as *const u64 as *const Value) };
