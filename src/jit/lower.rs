@@ -579,11 +579,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 self.b.switch_to_block(else_block);
                 return self.branch(y, yes, no);
             }
-            Expr::Prim(p) => {
-                if self.prim_branch(p, yes, no)? {
-                    return Ok(());
-                }
-            }
+            Expr::Prim(p) if self.prim_branch(p, yes, no)? => return Ok(()),
             _ => {}
         }
         let (v, owned) = self.operand(e)?;

@@ -260,7 +260,7 @@ impl Lower<'_, '_> {
     /// Evaluates a primitive's operands (owned ones listed as temporaries)
     /// and branches on its guard; returns the operands and the fast and
     /// the (cold) slow block. The current block is terminated.
-    fn prim_operands(&mut self, p: &PrimCall) -> Result<(Vec<(Clif, bool)>, Block, Block), Bail> {
+    fn prim_operands(&mut self, p: &PrimCall) -> Result<PrimOperands, Bail> {
         let mut operands = Vec::with_capacity(p.args.len());
         for arg in &p.args {
             let (v, owned) = self.operand(arg)?;
@@ -632,6 +632,9 @@ fn float_cc(op: PrimOp) -> FloatCC {
         _ => FloatCC::Equal,
     }
 }
+
+/// A primitive's operands (word, owned), its fast block and its slow block.
+type PrimOperands = (Vec<(Clif, bool)>, Block, Block);
 
 /// An arithmetic expression over floats that the fused fast path
 /// (`fused_floats`) computes unboxed.
