@@ -97,7 +97,9 @@ pub struct Jit {
 
 /// Everything behind the compile lock.
 struct State {
-    code: Result<(CodeModule, Layout), Bail>,
+    /// The code module, made by the first compilation (so that start-up
+    /// does not pay for setting up Cranelift).
+    code: Option<Result<(CodeModule, Layout), Bail>>,
     context: Option<Context>,
     functions: u64,
     /// Templates of compiled code: their addresses are baked into code
@@ -113,17 +115,11 @@ struct State {
 impl Jit {
     /// A JIT that compiles lambdas after `threshold` calls or iterations.
     pub fn new(threshold: u32, stats: bool) -> Jit {
-        let code = match layout::probe() {
-            None => Err(Bail::UnsupportedLayout),
-            Some(layout) => CodeModule::new()
-                .map(|m| (m, layout))
-                .map_err(|_| Bail::NoCodeModule),
-        };
         Jit {
             threshold,
             stats,
             state: Arc::new(Mutex::new(State {
-                code,
+                code: None,
                 context: None,
                 functions: 0,
                 keep: Vec::new(),
@@ -195,6 +191,8 @@ impl Jit {
 fn compile_now(state: &Mutex<State>, template: &Arc<Template>) {
     {
         let mut state = state.lock();
+        // Setting up Cranelift is start-up work, not this lambda's.
+        let _ = state.code();
         let start = Instant::now();
         if template.jit_entry.load(Ordering::Acquire) != 0
             || template.jit_failed.load(Ordering::Relaxed)
@@ -249,8 +247,24 @@ impl Jit {
 }
 
 impl State {
+    /// The code module, made on first use.
+    fn code(&mut self) -> &mut Result<(CodeModule, Layout), Bail> {
+        self.code.get_or_insert_with(|| match layout::probe() {
+            None => Err(Bail::UnsupportedLayout),
+            Some(layout) => CodeModule::new()
+                .map(|m| (m, layout))
+                .map_err(|_| Bail::NoCodeModule),
+        })
+    }
+
     fn compile(&mut self, template: &Arc<Template>) -> Result<(), Bail> {
-        let (code, layout) = self.code.as_mut().map_err(|b| *b)?;
+        let _ = self.code();
+        let (code, layout) = self
+            .code
+            .as_mut()
+            .ok_or(Bail::NoCodeModule)?
+            .as_mut()
+            .map_err(|b| *b)?;
         let layout = *layout;
         let info = lambda_info_of(template).ok_or(Bail::ForeignTemplate)?;
         let nparams = info.required as usize + info.rest as usize;
