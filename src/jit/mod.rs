@@ -35,10 +35,11 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId, Linkage, Module};
 use layout::Layout;
 use lisp_runtime::object::Template;
+use lisp_runtime::value::HEAP_TAG;
 use lisp_runtime::Ctx;
 use module::{direct_signature, CodeModule};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,6 +111,8 @@ struct State {
     compile_time: Duration,
     /// The compile time of each compiled lambda.
     lambda_times: Vec<Duration>,
+    /// Shared entries (`uses_shared_entry`) by parameter count.
+    shared_entries: HashMap<usize, usize>,
 }
 
 impl Jit {
@@ -127,6 +130,7 @@ impl Jit {
                 bails: BTreeMap::new(),
                 compile_time: Duration::ZERO,
                 lambda_times: Vec::new(),
+                shared_entries: HashMap::new(),
             })),
             background: Mutex::new(None),
             queued: Arc::new(Mutex::new(HashSet::new())),
@@ -281,11 +285,40 @@ impl State {
         code.module.clear_context(&mut context);
         self.context = Some(context);
         let (body, entry) = result?;
+        // A lambda without its own entry uses the shared one of its arity,
+        // defined with the first such lambda.
+        enum Entry {
+            Own(FuncId),
+            Shared(usize),
+            NewShared(FuncId),
+        }
+        let entry = match (entry, self.shared_entries.get(&nparams)) {
+            (Some(id), _) => Entry::Own(id),
+            (None, Some(&address)) => Entry::Shared(address),
+            (None, None) => {
+                let mut context = self
+                    .context
+                    .take()
+                    .unwrap_or_else(|| code.module.make_context());
+                let name = format!("shared_entry{nparams}");
+                let id = define_entry(code, layout, &mut context, info, None, &name);
+                self.context = Some(context);
+                Entry::NewShared(id?)
+            }
+        };
         code.module
             .finalize_definitions()
             .map_err(|e| debug_bail(&e))?;
         let body = code.module.get_finalized_function(body) as usize;
-        let entry = code.module.get_finalized_function(entry) as usize;
+        let entry = match entry {
+            Entry::Own(id) => code.module.get_finalized_function(id) as usize,
+            Entry::Shared(address) => address,
+            Entry::NewShared(id) => {
+                let address = code.module.get_finalized_function(id) as usize;
+                self.shared_entries.insert(nparams, address);
+                address
+            }
+        };
         self.keep.push(template.clone());
         if !info.rest {
             let needs = if uses_closure(info) {
@@ -308,7 +341,7 @@ fn define_lambda(
     template: &Arc<Template>,
     info: &LambdaInfo,
     n: u64,
-) -> Result<(FuncId, FuncId), Bail> {
+) -> Result<(FuncId, Option<FuncId>), Bail> {
     let nparams = info.required as usize + info.rest as usize;
     context.func.signature = direct_signature(nparams);
     context.func.name = UserFuncName::user(0, n as u32);
@@ -339,9 +372,40 @@ fn define_lambda(
         eprintln!("{vcode}");
     }
     code.module.clear_context(context);
+    if uses_shared_entry(info) {
+        return Ok((body, None));
+    }
+    let entry = define_entry(
+        code,
+        layout,
+        context,
+        info,
+        Some(body),
+        &format!("entry{n}"),
+    )?;
+    Ok((body, Some(entry)))
+}
 
+/// Whether a lambda is entered through the entry shared by every lambda
+/// of its arity (no rest list, no boxed parameter to unwrap), which finds
+/// the direct function in the closure's template.
+fn uses_shared_entry(info: &LambdaInfo) -> bool {
+    !info.rest && info.boxed_params.is_empty()
+}
+
+/// Defines a host-convention entry calling `body`, or (`None`) the direct
+/// function in the template of the closure it is called with.
+fn define_entry(
+    code: &mut CodeModule,
+    layout: Layout,
+    context: &mut Context,
+    info: &LambdaInfo,
+    body: Option<FuncId>,
+    name: &str,
+) -> Result<FuncId, Bail> {
     context.func.signature = code.entry_signature();
-    context.func.name = UserFuncName::user(1, n as u32);
+    context.func.name =
+        UserFuncName::user(1, code.module.declarations().get_functions().count() as u32);
     let mut builder_context = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
@@ -351,16 +415,13 @@ fn define_lambda(
     }
     let entry = code
         .module
-        .declare_function(
-            &format!("entry{n}"),
-            Linkage::Local,
-            &context.func.signature,
-        )
+        .declare_function(name, Linkage::Local, &context.func.signature)
         .map_err(|e| debug_bail(&e))?;
     code.module
         .define_function(entry, context)
         .map_err(|e| debug_bail(&e))?;
-    Ok((body, entry))
+    code.module.clear_context(context);
+    Ok(entry)
 }
 
 /// The host-convention entry: copies (clones) the borrowed arguments,
@@ -372,7 +433,7 @@ fn entry_trampoline(
     code: &mut CodeModule,
     layout: Layout,
     info: &LambdaInfo,
-    body: FuncId,
+    body: Option<FuncId>,
 ) {
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
@@ -396,8 +457,33 @@ fn entry_trampoline(
             operands.push(w);
         }
     }
-    let callee = code.module.declare_func_in_func(body, b.func);
-    let inst = b.ins().call(callee, &operands);
+    let inst = match body {
+        Some(body) => {
+            let callee = code.module.declare_func_in_func(body, b.func);
+            b.ins().call(callee, &operands)
+        }
+        None => {
+            let object = b.ins().iadd_imm_s(closure, -(HEAP_TAG as i64));
+            let arc = b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                object,
+                layout.closure_template,
+            );
+            let template = b.ins().iadd_imm_s(arc, layout.arc_data as i64);
+            let word = b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                template,
+                layout.template_direct,
+            );
+            let direct = b
+                .ins()
+                .band_imm_s(word, !(lower_calls::NEEDS_CLOSURE as i64));
+            let sig = b.import_signature(direct_signature(nparams));
+            b.ins().call_indirect(sig, direct, &operands)
+        }
+    };
     let result = b.inst_results(inst)[0];
     b.ins().return_(&[result]);
 }
