@@ -91,6 +91,12 @@ pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
     b.switch_to_block(done);
 }
 
+/// Flags of a load from memory that never changes while the code runs and
+/// is always valid to read (so it may be shared and hoisted).
+pub fn invariant() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
 /// Shorthand for a block argument list.
 pub fn args(values: &[Clif]) -> Vec<BlockArg> {
     values.iter().map(|&v| BlockArg::Value(v)).collect()
@@ -200,12 +206,11 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// REPL) is set, as the interpreter does at every call and loop
     /// iteration; the loop header runs it on entry and on every self call.
     fn interrupt_check(&mut self) {
-        let arc = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_interrupt,
-        );
+        // The `Arc` of the flag is set once per thread: read-only.
+        let arc = self
+            .b
+            .ins()
+            .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt);
         let flag = self.b.ins().uload8(
             types::I32,
             MemFlagsData::trusted(),
@@ -456,17 +461,20 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// `captured[i]` of the running closure (borrowed).
+    ///
+    /// A closure's captured values never change while it lives (`set!`
+    /// variables are captured as cells), and the running closure lives for
+    /// the whole activation: the loads are marked read-only and movable, so
+    /// the optimiser shares them and hoists them out of loops.
     pub fn captured(&mut self, i: u32) -> Clif {
         let obj = self.b.ins().iadd_imm_s(self.closure, -(HEAP_TAG as i64));
-        let data = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            obj,
-            self.layout.closure_captured,
-        );
+        let data = self
+            .b
+            .ins()
+            .load(types::I64, invariant(), obj, self.layout.closure_captured);
         self.b
             .ins()
-            .load(types::I64, MemFlagsData::trusted(), data, (i * 8) as i32)
+            .load(types::I64, invariant(), data, (i * 8) as i32)
     }
 
     /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.

@@ -39,7 +39,7 @@ use lisp_runtime::value::HEAP_TAG;
 use lisp_runtime::Ctx;
 use module::{direct_signature, CodeModule};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -82,6 +82,10 @@ impl Bail {
     }
 }
 
+/// How long a caller interprets a hot lambda while the background thread
+/// has not compiled it, before compiling it itself.
+const BACKGROUND_PATIENCE: Duration = Duration::from_millis(4);
+
 /// Most parameters a compiled lambda may take.
 const MAX_PARAMETERS: usize = 64;
 
@@ -93,7 +97,7 @@ pub struct Jit {
     /// The queue of the background compiler thread (started on first use).
     background: Mutex<Option<crossbeam_channel::Sender<Arc<Template>>>>,
     /// Templates queued for the background compiler and not done yet.
-    queued: Arc<Mutex<HashSet<usize>>>,
+    queued: Arc<Mutex<HashMap<usize, Instant>>>,
 }
 
 /// Everything behind the compile lock.
@@ -133,7 +137,7 @@ impl Jit {
                 shared_entries: HashMap::new(),
             })),
             background: Mutex::new(None),
-            queued: Arc::new(Mutex::new(HashSet::new())),
+            queued: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -153,8 +157,19 @@ impl Jit {
             return;
         }
         let key = Arc::as_ptr(template) as usize;
-        if !self.queued.lock().insert(key) {
-            return;
+        {
+            let mut queued = self.queued.lock();
+            if let Some(since) = queued.get(&key) {
+                // On a busy machine the background thread may not run for
+                // a while: past a few milliseconds the caller compiles (or
+                // waits for the compilation in progress) itself.
+                if since.elapsed() > BACKGROUND_PATIENCE {
+                    drop(queued);
+                    compile_now(&self.state, template);
+                }
+                return;
+            }
+            queued.insert(key, Instant::now());
         }
         let mut background = self.background.lock();
         if background.is_none() {
