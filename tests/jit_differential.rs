@@ -281,6 +281,15 @@ const EDGE_CASES: &[(&str, &str)] = &[
          (display (self-redef (list 9) 5))(newline)",
     ),
     (
+        "not-in-a-test-before-and-after-its-redefinition",
+        "(define (f a b) (if (not (< a b)) 'x 'y))\n\
+         (define (g a) (if (not (car a)) 'no 'yes))\n\
+         (display (list (f 1 2) (f 2 1) (g '(#f)) (g '(1))))(newline)\n\
+         (display (guard (e (#t (error-object-message e))) (g 5)))(newline)\n\
+         (set! not (lambda (v) v))\n\
+         (display (list (f 1 2) (f 2 1) (g '(#f)) (g '(1))))(newline)",
+    ),
+    (
         "function-redefines-itself",
         "(define (f n) (set! f (lambda (m) (* m 10))) (+ n 1))\n\
          (display (f 1))(display (f 1))(newline)",

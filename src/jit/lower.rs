@@ -18,7 +18,7 @@ use super::intrinsics::Intrinsic;
 use super::layout::Layout;
 use super::module::CodeModule;
 use super::Bail;
-use crate::ir::{CaptureFrom, Expr, LambdaInfo};
+use crate::ir::{CaptureFrom, Expr, LambdaInfo, PrimOp};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AtomicRmwOp, Block, BlockArg, FuncRef, InstBuilder, MemFlagsData, StackSlot,
@@ -586,6 +586,28 @@ impl<'a, 'f> Lower<'a, 'f> {
                 self.branch(x, yes, no)?;
                 self.b.switch_to_block(else_block);
                 return self.branch(y, yes, no);
+            }
+            Expr::Prim(p)
+                if p.op == PrimOp::Not
+                    && lisp_runtime::globals::is_guarded(p.global)
+                    && super::lower_calls::simple(&p.args[0]) =>
+            {
+                // `(not x)` while the builtins are intact is `x` with the
+                // branches swapped (`x` runs no user code that could
+                // redefine `not` meanwhile); otherwise the word path below.
+                let intact = self.b.create_block();
+                let generic = self.b.create_block();
+                self.b.set_cold_block(generic);
+                let redefined = self.b.ins().uload8(
+                    types::I32,
+                    MemFlagsData::trusted(),
+                    self.ctx,
+                    self.layout.ctx_prims_redefined,
+                );
+                self.b.ins().brif(redefined, generic, &[], intact, &[]);
+                self.b.switch_to_block(intact);
+                self.branch(&p.args[0], no, yes)?;
+                self.b.switch_to_block(generic);
             }
             Expr::Prim(p) if self.prim_branch(p, yes, no)? => return Ok(()),
             _ => {}

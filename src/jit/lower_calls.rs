@@ -424,7 +424,7 @@ impl Lower<'_, '_> {
 
 /// Whether evaluating `e` can run no user code (so a global read before it
 /// still holds the same value after it, barring redefined primitives).
-fn simple(e: &Expr) -> bool {
+pub(super) fn simple(e: &Expr) -> bool {
     match e {
         Expr::Const(_)
         | Expr::Local(_)
