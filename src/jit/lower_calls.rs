@@ -49,9 +49,29 @@ impl Lower<'_, '_> {
     fn callee(&mut self, call: &Call, moved: &[bool]) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
             Expr::Global(id, span) if call.args.iter().all(simple) => {
-                self.global_checked(*id, *span);
+                let first = self.global_checked(*id, *span);
                 let args = self.arguments(&call.args, moved)?;
+                // Simple arguments run no user code while the guarded
+                // builtins are intact (they change no global): the word
+                // read first is still the global's. Otherwise read again.
+                let again = self.b.create_block();
+                let done = self.b.create_block();
+                self.b.set_cold_block(again);
+                self.b.append_block_param(done, types::I64);
+                let redefined = self.b.ins().uload8(
+                    types::I32,
+                    MemFlagsData::trusted(),
+                    self.ctx,
+                    self.layout.ctx_prims_redefined,
+                );
+                self.b
+                    .ins()
+                    .brif(redefined, again, &[], done, &[BlockArg::Value(first)]);
+                self.b.switch_to_block(again);
                 let f = self.global_checked(*id, *span);
+                self.b.ins().jump(done, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(done);
+                let f = self.b.block_params(done)[0];
                 return Ok((f, Source::Global, args));
             }
             Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef | Expr::Const(_) => {
