@@ -82,10 +82,6 @@ impl Bail {
     }
 }
 
-/// How long a caller interprets a hot lambda while the background thread
-/// has not compiled it, before compiling it itself.
-const BACKGROUND_PATIENCE: Duration = Duration::from_millis(4);
-
 /// Most parameters a compiled lambda may take.
 const MAX_PARAMETERS: usize = 64;
 
@@ -93,11 +89,7 @@ const MAX_PARAMETERS: usize = 64;
 pub struct Jit {
     threshold: u32,
     stats: bool,
-    state: Arc<Mutex<State>>,
-    /// The queue of the background compiler thread (started on first use).
-    background: Mutex<Option<crossbeam_channel::Sender<Arc<Template>>>>,
-    /// Templates queued for the background compiler and not done yet.
-    queued: Arc<Mutex<HashMap<usize, Instant>>>,
+    state: Mutex<State>,
 }
 
 /// Everything behind the compile lock.
@@ -125,7 +117,7 @@ impl Jit {
         Jit {
             threshold,
             stats,
-            state: Arc::new(Mutex::new(State {
+            state: Mutex::new(State {
                 code: None,
                 context: None,
                 functions: 0,
@@ -135,9 +127,7 @@ impl Jit {
                 compile_time: Duration::ZERO,
                 lambda_times: Vec::new(),
                 shared_entries: HashMap::new(),
-            })),
-            background: Mutex::new(None),
-            queued: Arc::new(Mutex::new(HashMap::new())),
+            }),
         }
     }
 
@@ -146,70 +136,20 @@ impl Jit {
         self.threshold
     }
 
-    /// Has `template` compiled if the lowering supports all of it. With
-    /// a threshold of 0 (every lambda compiled before it first runs, as
-    /// the tests use it) this compiles at once; otherwise the template is
-    /// queued for a background thread and the caller goes on interpreting
-    /// until the code is there, so compile time overlaps with running.
+    /// Compiles `template` if the lowering supports all of it.
     pub fn compile(&self, template: &Arc<Template>) {
-        if self.threshold == 0 {
-            compile_now(&self.state, template);
-            return;
-        }
-        let key = Arc::as_ptr(template) as usize;
-        {
-            let mut queued = self.queued.lock();
-            if let Some(since) = queued.get(&key) {
-                // On a busy machine the background thread may not run for
-                // a while: past a few milliseconds the caller compiles (or
-                // waits for the compilation in progress) itself.
-                if since.elapsed() > BACKGROUND_PATIENCE {
-                    drop(queued);
-                    compile_now(&self.state, template);
-                }
-                return;
-            }
-            queued.insert(key, Instant::now());
-        }
-        let mut background = self.background.lock();
-        if background.is_none() {
-            *background = self.start_background();
-        }
-        let sent = background
-            .as_ref()
-            .is_some_and(|queue| queue.send(template.clone()).is_ok());
-        drop(background);
-        if !sent {
-            compile_now(&self.state, template);
-            self.queued.lock().remove(&key);
-        }
-    }
-
-    /// Starts the background compiler; `None` if no thread can be made.
-    fn start_background(&self) -> Option<crossbeam_channel::Sender<Arc<Template>>> {
-        let (sender, receiver) = crossbeam_channel::unbounded::<Arc<Template>>();
-        let (state, queued) = (self.state.clone(), self.queued.clone());
-        // The thread holds no reference to `self`: it ends when the
-        // sender (owned by this `Jit`) is dropped.
-        std::thread::Builder::new()
-            .name("lisp-jit".into())
-            .spawn(move || {
-                for template in receiver {
-                    compile_now(&state, &template);
-                    // Compiled or failed by now, so the interpreter stops
-                    // asking; a later template at the same address is new.
-                    queued.lock().remove(&(Arc::as_ptr(&template) as usize));
-                }
-            })
-            .ok()?;
-        Some(sender)
+        compile_now(&self.state, template);
     }
 }
 
 /// Compiles `template` now unless it is compiled or failed already.
 fn compile_now(state: &Mutex<State>, template: &Arc<Template>) {
+    compile_locked(&mut state.lock(), template);
+}
+
+/// `compile_now` with the lock held.
+fn compile_locked(state: &mut State, template: &Arc<Template>) {
     {
-        let mut state = state.lock();
         // Setting up Cranelift is start-up work, not this lambda's.
         let _ = state.code();
         let start = Instant::now();
