@@ -49,8 +49,6 @@ pub struct Lower<'a, 'f> {
     pub slots: Vec<Variable>,
     /// The loop header self tail calls jump to (parameters: the arguments).
     pub header: Block,
-    /// Normal exit (parameter: the owned result).
-    pub exit: Block,
     /// Exit with an exception pending.
     pub raise_exit: Block,
     /// Owned temporaries to drop if something raises now.
@@ -128,7 +126,6 @@ impl<'a, 'f> Lower<'a, 'f> {
             .map(|_| b.declare_var(types::I64))
             .collect();
         let header = b.create_block();
-        let exit = b.create_block();
         let raise_exit = b.create_block();
         let mut l = Lower {
             b,
@@ -142,7 +139,6 @@ impl<'a, 'f> Lower<'a, 'f> {
             frame_info,
             slots,
             header,
-            exit,
             raise_exit,
             temps: Vec::new(),
             immediates: HashSet::new(),
@@ -227,14 +223,16 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b.switch_to_block(cont);
     }
 
-    /// Emits the normal and the raising exit blocks.
-    fn emit_exits(&mut self) {
-        self.b.append_block_param(self.exit, types::I64);
-        self.b.switch_to_block(self.exit);
-        let result = self.b.block_params(self.exit)[0];
+    /// Returns the owned `v`: drops the frame and returns. Each return
+    /// path drops the frame itself, so a slot whose value was moved out on
+    /// that path (`tail` of a variable) costs nothing.
+    pub fn return_value(&mut self, v: Clif) {
         self.drop_frame();
-        self.b.ins().return_(&[result]);
+        self.b.ins().return_(&[v]);
+    }
 
+    /// Emits the raising exit block.
+    fn emit_exits(&mut self) {
         self.b.switch_to_block(self.raise_exit);
         self.b.set_cold_block(self.raise_exit);
         for i in 0..self.slots.len() {
@@ -549,7 +547,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             Expr::Seq(items) => {
                 let Some((last, init)) = items.split_last() else {
                     let v = self.iconst(Value::VOID.raw());
-                    self.b.ins().jump(self.exit, &[BlockArg::Value(v)]);
+                    self.return_value(v);
                     return Ok(());
                 };
                 for item in init {
@@ -558,9 +556,18 @@ impl<'a, 'f> Lower<'a, 'f> {
                 self.tail(last)
             }
             Expr::Call(call) if call.tail => self.tail_call(call),
+            Expr::Local(slot) => {
+                // The slot's value moves out: no clone, and no drop.
+                let var = self.slot(*slot)?;
+                let v = self.b.use_var(var);
+                let unbound = self.iconst(Value::UNBOUND.raw());
+                self.b.def_var(var, unbound);
+                self.return_value(v);
+                Ok(())
+            }
             _ => {
                 let v = self.expr(e)?;
-                self.b.ins().jump(self.exit, &[BlockArg::Value(v)]);
+                self.return_value(v);
                 Ok(())
             }
         }

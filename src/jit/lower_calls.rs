@@ -331,7 +331,7 @@ impl Lower<'_, '_> {
         let r = self.generic_call(f, source, &argv, site, true);
         self.consumed(f, source, &argv);
         self.check(r);
-        self.b.ins().jump(self.exit, &[BlockArg::Value(r)]);
+        self.return_value(r);
         Ok(())
     }
 
