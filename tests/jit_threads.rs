@@ -80,6 +80,7 @@ fn compiled_lambdas_are_reported_by_jit_stats() {
         .and_then(|n| n.parse().ok())
         .expect("a count");
     assert!(compiled >= 5, "{line}");
+    assert!(line.contains(" ms per lambda)"), "no median in: {line}");
 }
 
 #[test]
