@@ -96,9 +96,13 @@ impl Lower<'_, '_> {
             let c = self.b.ins().icmp(int_cc(p.op), a, b);
             self.b.ins().brif(c, yes, &[], no, &[]);
             self.b.switch_to_block(not_fixnums);
-            let (x, y) = self.if_floats(a, b, slow);
-            let c = self.b.ins().fcmp(float_cc(p.op), x, y);
-            self.b.ins().brif(c, yes, &[], no, &[]);
+            if self.may_be_floats(a, b) {
+                let (x, y) = self.if_floats(a, b, slow);
+                let c = self.b.ins().fcmp(float_cc(p.op), x, y);
+                self.b.ins().brif(c, yes, &[], no, &[]);
+            } else {
+                self.b.ins().jump(slow, &[]);
+            }
         } else {
             let c = match p.op {
                 PrimOp::Eq => self.b.ins().icmp(IntCC::Equal, words[0], words[1]),
@@ -344,6 +348,10 @@ impl Lower<'_, '_> {
                 self.b.switch_to_block(ok);
                 finish(self, r);
                 self.b.switch_to_block(not_fixnums);
+                if !self.may_be_floats(a, b) {
+                    self.b.ins().jump(slow, &[]);
+                    return;
+                }
                 let (x, y) = self.if_floats(a, b, slow);
                 let f = match op {
                     PrimOp::Add => self.b.ins().fadd(x, y),
@@ -361,6 +369,10 @@ impl Lower<'_, '_> {
                 let r = self.bool_word(c);
                 finish(self, r);
                 self.b.switch_to_block(not_fixnums);
+                if !self.may_be_floats(a, b) {
+                    self.b.ins().jump(slow, &[]);
+                    return;
+                }
                 let (x, y) = self.if_floats(a, b, slow);
                 let c = self.b.ins().fcmp(float_cc(op), x, y);
                 let r = self.bool_word(c);
@@ -463,6 +475,12 @@ impl Lower<'_, '_> {
             }
         }
         self.b.ins().jump(done, &[BlockArg::Value(r)]);
+    }
+
+    /// Whether both words can be floats: a fixnum constant never is, so
+    /// the inline float path would only ever fall to the slow path.
+    fn may_be_floats(&self, a: Clif, b: Clif) -> bool {
+        !self.fixnums.contains(&a) && !self.fixnums.contains(&b)
     }
 
     /// Continues in a fresh block when both words are fixnums, else jumps
