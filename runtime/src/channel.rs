@@ -24,7 +24,7 @@
 
 use crate::value::Value;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Select, Sender, TryRecvError, TrySendError};
-use crossbeam_utils::Backoff;
+use crossbeam_utils::{Backoff, CachePadded};
 use parking_lot::RwLock;
 use std::time::Duration;
 
@@ -32,7 +32,7 @@ use std::time::Duration;
 pub struct Channel {
     /// `None` once closed. The close signal's sender lives here too, so one
     /// lock decides "open" for both.
-    open: RwLock<Option<OpenEnds>>,
+    open: CachePadded<RwLock<Option<OpenEnds>>>,
     receiver: Receiver<Value>,
     /// Never carries a message; disconnected (and so ready) once closed.
     close_signal: Receiver<()>,
@@ -71,10 +71,10 @@ impl Channel {
         let (sender, receiver) = crossbeam_channel::bounded(capacity);
         let (close_trigger, close_signal) = crossbeam_channel::bounded(0);
         Channel {
-            open: RwLock::new(Some(OpenEnds {
+            open: CachePadded::new(RwLock::new(Some(OpenEnds {
                 sender,
                 _close_trigger: close_trigger,
-            })),
+            }))),
             receiver,
             close_signal,
             capacity,
