@@ -184,13 +184,7 @@ extern "C" fn jit_apply(
 ) -> u64 {
     // SAFETY: JIT code passes its own context, a callee word (owned unless
     // `APPLY_BORROWED`) and `nargs` owned argument words in a stack slot.
-    let (ctx, borrowed, args) = unsafe {
-        (
-            &mut *ctx,
-            std::mem::ManuallyDrop::new(Value::from_raw(f)),
-            take_words(args, nargs),
-        )
-    };
+    let (ctx, borrowed) = unsafe { (&mut *ctx, std::mem::ManuallyDrop::new(Value::from_raw(f))) };
     let span = site_span(site);
     // A builtin is called through its function pointer without taking a
     // count: builtins are shared by every thread, and bumping their counts
@@ -202,18 +196,27 @@ extern "C" fn jit_apply(
             // SAFETY: the word was owned; its count is released here.
             drop(std::mem::ManuallyDrop::into_inner(borrowed));
         }
+        // The builtin reads the owned words where they lie (a `Value` is
+        // one `u64`, `repr(transparent)`), and they are dropped in place
+        // afterwards, panic or not: no copy into a vector and back.
+        // SAFETY: `nargs` owned, initialized words at `args`, used by
+        // nothing else until they are dropped below.
+        let args = unsafe { std::slice::from_raw_parts_mut(args as *mut Value, nargs as usize) };
         let result = guarded(|| {
             // Exactly what the interpreter does for a builtin in either
             // position (`call_other`), without going through its stack.
-            let args: SmallVec<[Value; 6]> = args.collect();
             if !arity.accepts(args.len()) {
                 let exc = Exception::arity(name, &arity.describe(), args.len());
                 return Err(exc.at(span));
             }
-            func(ctx, &args).map_err(|e| e.at(span))
+            func(ctx, args).map_err(|e| e.at(span))
         });
+        // SAFETY: each word is owned and dropped exactly once, here.
+        unsafe { std::ptr::drop_in_place(args) };
         return finish(ctx, result);
     }
+    // SAFETY: as above; `call_at` takes the words over.
+    let args = unsafe { take_words(args, nargs) };
     let f = if flags & APPLY_BORROWED == 0 {
         std::mem::ManuallyDrop::into_inner(borrowed)
     } else {
