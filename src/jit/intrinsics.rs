@@ -173,6 +173,11 @@ pub const APPLY_TAIL: u64 = 1;
 /// `flags` bit of `Intrinsic::Apply`: the callee word is borrowed (read
 /// from the global table just before the call), not owned.
 pub const APPLY_BORROWED: u64 = 2;
+/// `flags` bits from here on of `Intrinsic::Apply`: argument i is lent
+/// (bit `APPLY_LENT_SHIFT + i`), not owned.
+pub const APPLY_LENT_SHIFT: u64 = 8;
+/// Arguments a lent mask can describe.
+pub const APPLY_LENT_MAX: usize = 56;
 
 extern "C" fn jit_apply(
     ctx: *mut Ctx,
@@ -211,12 +216,27 @@ extern "C" fn jit_apply(
             }
             func(ctx, args).map_err(|e| e.at(span))
         });
-        // SAFETY: each word is owned and dropped exactly once, here.
-        unsafe { std::ptr::drop_in_place(args) };
+        let lent = flags >> APPLY_LENT_SHIFT;
+        for (i, v) in args.iter_mut().enumerate() {
+            if lent >> i & 1 == 0 {
+                // SAFETY: an owned word, dropped exactly once, here.
+                unsafe { std::ptr::drop_in_place(v) };
+            }
+        }
         return finish(ctx, result);
     }
-    // SAFETY: as above; `call_at` takes the words over.
-    let args = unsafe { take_words(args, nargs) };
+    let lent = flags >> APPLY_LENT_SHIFT;
+    let words = args as *const u64;
+    // SAFETY: as above; `call_at` takes the words over, with a count of
+    // its own for each lent one.
+    let args = (0..nargs as usize).map(move |i| unsafe {
+        let w = *words.add(i);
+        if lent >> i & 1 == 0 {
+            Value::from_raw(w)
+        } else {
+            Value::clone_from_raw(w)
+        }
+    });
     let f = if flags & APPLY_BORROWED == 0 {
         std::mem::ManuallyDrop::into_inner(borrowed)
     } else {

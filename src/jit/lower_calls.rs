@@ -163,7 +163,13 @@ impl Lower<'_, '_> {
 
     /// A call whose value is used.
     pub fn call_expr(&mut self, call: &Call) -> Result<Clif, Bail> {
-        let (f, source, argv) = self.callee(call, &[])?;
+        // Arguments read from a slot, a capture or a constant are lent, not
+        // cloned: they outlive the call. A compiled callee gets its own
+        // count of them (cloned on that path only); a builtin just reads
+        // them, so passing a shared object (a channel, say) to a builtin
+        // touches no reference count that other threads also touch.
+        let lent = self.lendable(&call.args);
+        let (f, source, argv) = self.callee(call, &lent)?;
         let n = argv.len();
         let site = self.site(call.span);
         let direct = self.b.create_block();
@@ -174,11 +180,12 @@ impl Lower<'_, '_> {
         // calls this very function: the caller of this activation keeps
         // the closure alive, so it is borrowed as it is.
         if !self.info.rest && n == self.info.required as usize {
-            self.recursive_call(f, source, &argv, site, merge);
+            self.recursive_call(f, source, &argv, &lent, site, merge);
         }
         self.dispatch(f, n, direct, slow);
 
         self.b.switch_to_block(direct);
+        self.clone_lent(&argv, &lent);
         let word = self.b.block_params(direct)[0];
         let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
         let held = if source == Source::Global {
@@ -204,11 +211,13 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         self.b.switch_to_block(slow);
-        let r = self.generic_call(f, source, &argv, site, false);
+        let r = self.generic_call_lent(f, source, &argv, &lent, site, false);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         self.b.switch_to_block(merge);
-        self.consumed(f, source, &argv);
+        let owned_args = lent.iter().filter(|&&l| !l).count();
+        let n_temps = owned_args + (source == Source::Owned) as usize;
+        self.temps.truncate(self.temps.len() - n_temps);
         let r = self.b.block_params(merge)[0];
         self.check(r);
         Ok(r)
@@ -219,12 +228,21 @@ impl Lower<'_, '_> {
     /// block otherwise. `f` is then either the running closure, which the
     /// caller of this activation keeps alive, or a closure of the same
     /// template whose code never reads its closure: borrowed as it is.
-    fn recursive_call(&mut self, f: Clif, source: Source, argv: &[Clif], site: Clif, merge: Block) {
+    fn recursive_call(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: &[Clif],
+        lent: &[bool],
+        site: Clif,
+        merge: Block,
+    ) {
         let recursive = self.b.create_block();
         let other = self.b.create_block();
         let same = self.is_self(f);
         self.b.ins().brif(same, recursive, &[], other, &[]);
         self.b.switch_to_block(recursive);
+        self.clone_lent(argv, lent);
         let zero = self.iconst(0);
         let mut operands = vec![self.ctx, f, zero, zero, site];
         operands.extend(argv);
@@ -241,6 +259,53 @@ impl Lower<'_, '_> {
         self.b.switch_to_block(other);
     }
 
+    /// Which arguments of a non-tail call can be lent (see `call_expr`):
+    /// none when there are more than the apply intrinsic's mask holds.
+    fn lendable(&self, exprs: &[Expr]) -> Vec<bool> {
+        use super::intrinsics::APPLY_LENT_MAX;
+        if exprs.len() > APPLY_LENT_MAX {
+            return vec![false; exprs.len()];
+        }
+        exprs
+            .iter()
+            .map(|e| {
+                matches!(
+                    e,
+                    Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef | Expr::Const(_)
+                )
+            })
+            .collect()
+    }
+
+    /// Gives a callee that takes its arguments over its own count of the
+    /// lent ones.
+    fn clone_lent(&mut self, argv: &[Clif], lent: &[bool]) {
+        for (&v, &l) in argv.iter().zip(lent) {
+            if l {
+                self.clone_value(v);
+            }
+        }
+    }
+
+    /// `generic_call` with some arguments lent: the intrinsic clones them
+    /// if the callee takes its arguments over, and leaves them alone if it
+    /// is a builtin.
+    fn generic_call_lent(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: &[Clif],
+        lent: &[bool],
+        site: Clif,
+        tail: bool,
+    ) -> Clif {
+        use super::intrinsics::APPLY_LENT_SHIFT;
+        let mask = lent.iter().enumerate().fold(0u64, |m, (i, &l)| {
+            m | ((l as u64) << (i as u64 + APPLY_LENT_SHIFT))
+        });
+        self.generic_call_flags(f, source, argv, site, tail, mask)
+    }
+
     /// `Intrinsic::Apply`: consumes `f` if owned (a borrowed global is
     /// passed as such, and the intrinsic takes a count only if it is not a
     /// builtin) and the arguments.
@@ -252,6 +317,18 @@ impl Lower<'_, '_> {
         site: Clif,
         tail: bool,
     ) -> Clif {
+        self.generic_call_flags(f, source, argv, site, tail, 0)
+    }
+
+    fn generic_call_flags(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: &[Clif],
+        site: Clif,
+        tail: bool,
+        extra: u64,
+    ) -> Clif {
         use super::intrinsics::{APPLY_BORROWED, APPLY_TAIL};
         let (f, borrowed) = match source {
             Source::Owned => (f, 0),
@@ -260,7 +337,7 @@ impl Lower<'_, '_> {
         };
         let addr = self.spill(argv);
         let n = self.iconst(argv.len() as u64);
-        let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed);
+        let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed | extra);
         self.call(
             super::intrinsics::Intrinsic::Apply,
             &[self.ctx, f, addr, n, site, flags],
