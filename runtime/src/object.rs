@@ -22,7 +22,7 @@ use std::sync::Arc;
 /// Every heap-allocated kind of value. `repr(u8)` puts the discriminant in
 /// the first byte, so JIT code can test an object's kind with one load.
 /// Payloads larger than three words are boxed, so an `Object` is four words
-/// and a pair's allocation (with the Arc's two counts) is 48 bytes.
+/// and a pair's allocation (with the Arc's one count word) is 40 bytes.
 #[repr(u8)]
 pub enum Object {
     Pair(Pair),

@@ -33,7 +33,7 @@ use crate::object::{Object, Pair};
 use crate::symbol::Symbol;
 use std::fmt;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
+use triomphe::Arc;
 
 /// Low-bit tag of a fixnum (one bit).
 pub const FIXNUM_MASK: u64 = 1;
@@ -371,7 +371,7 @@ impl Value {
             let ptr = (self.0 - HEAP_TAG) as *const Object;
             // SAFETY: see `as_object`; we add one count for the new Arc.
             unsafe {
-                Arc::increment_strong_count(ptr);
+                increment_count(ptr);
                 Some(Arc::from_raw(ptr))
             }
         } else {
@@ -396,7 +396,7 @@ impl Clone for Value {
     fn clone(&self) -> Value {
         if self.is_heap() {
             // SAFETY: `self` owns a strong count, so the Arc is alive.
-            unsafe { Arc::increment_strong_count((self.0 - HEAP_TAG) as *const Object) };
+            unsafe { increment_count((self.0 - HEAP_TAG) as *const Object) };
         }
         Value(self.0)
     }
@@ -439,9 +439,9 @@ unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
         if !matches!(*arc, Object::Pair(_)) {
             return; // dropping `arc` releases any other kind of object
         }
-        // One atomic decrement; only the last owner gets the pair back.
-        // (`Arc::get_mut` would cost a compare-and-swap on every drop.)
-        let Some(Object::Pair(pair)) = Arc::into_inner(arc) else {
+        // The last owner takes the pair back with no atomic write at all
+        // (a load sees the count at 1); a shared one costs one decrement.
+        let Ok(Object::Pair(pair)) = Arc::try_unwrap(arc) else {
             return;
         };
         let Pair { car, cdr } = pair;
@@ -459,6 +459,16 @@ unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
         }
         ptr = (next.0 - HEAP_TAG) as *const Object;
     }
+}
+
+/// Adds one strong count to the object at `ptr`.
+///
+/// # Safety
+/// `ptr` must be the payload of a live `Arc<Object>` made by `Value`.
+#[inline(always)]
+unsafe fn increment_count(ptr: *const Object) {
+    let arc = ManuallyDrop::new(Arc::from_raw(ptr));
+    std::mem::forget(Arc::clone(&arc));
 }
 
 impl Default for Value {

@@ -157,9 +157,9 @@ extern "C" fn jit_free(word: u64) {
     // the object. Restoring the count to 1 and dropping a `Value` runs the
     // runtime's ordinary drop (including the iterative drop of lists).
     unsafe {
-        let ptr = (word - lisp_runtime::value::HEAP_TAG) as *const Object;
-        Arc::increment_strong_count(ptr);
-        drop(Value::from_raw(word));
+        let v = std::mem::ManuallyDrop::new(Value::from_raw(word));
+        // Back to one count, then the ordinary drop of that count.
+        drop(Value::clone(&v));
     }
 }
 

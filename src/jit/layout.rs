@@ -152,11 +152,13 @@ fn kind_byte(object_addr: usize) -> u8 {
 /// follows clones and drops of the value.
 fn probe_strong_count(v: &Value, object_addr: usize) -> Option<i32> {
     let read = |offset: isize| {
-        // SAFETY: ArcInner puts two counter words before the payload; the
-        // probe reads only those words of a live allocation.
+        // SAFETY: the Arc header (one count word, or strong and weak
+        // words) sits right before the payload; the probe reads the word
+        // just before it first, and the one before that only if that word
+        // did not follow the count (a two-word header).
         unsafe { *((object_addr as isize + offset) as *const usize) }
     };
-    for offset in [-16isize, -8] {
+    for offset in [-8isize, -16] {
         let before = read(offset);
         let extra = v.clone();
         let after = read(offset);
