@@ -241,9 +241,7 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
         };
         return Ok(Value::float(r));
     }
-    if let (Num::Fix(p), Num::Fix(q)) = (&x, &y) {
-        return Ok(Value::int(fix_div(op, *p, *q)));
-    }
+    // Two fixnums took the fast path at the top: here one is big.
     let (p, q) = (x.to_big(), y.to_big());
     Ok(big_to_value(match op {
         IntDiv::Quotient => &p / &q,

@@ -253,14 +253,14 @@ fn needs_bars(name: &str) -> bool {
     let Some(first) = chars.next() else {
         return true;
     };
+    let second = chars.next();
     let delimiter = |c: char| c.is_whitespace() || "()[]{}\";'`,|".contains(c);
-    if name.chars().any(delimiter) || first == '#' || (first == ':' && chars.next().is_some()) {
+    if name.chars().any(delimiter) || first == '#' || (first == ':' && second.is_some()) {
         return true;
     }
     // The reader takes a token that starts like a number for a number (or
     // a bad one), except `1+`-style tokens ending in `+` or `-`; `...` and
     // `->x` are symbols.
-    let second = chars.next();
     let numeric_start = first.is_ascii_digit()
         || (matches!(first, '+' | '-' | '.') && second.is_some_and(|c| c.is_ascii_digit()));
     (numeric_start && !name.ends_with(['+', '-']))

@@ -293,6 +293,17 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     // ----- small emitters -----
 
+    /// Loads `Ctx::prims_redefined`: nonzero once a guarded builtin's
+    /// global may no longer hold that builtin.
+    pub fn prims_redefined(&mut self) -> Clif {
+        self.b.ins().uload8(
+            types::I32,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_prims_redefined,
+        )
+    }
+
     pub fn iconst(&mut self, word: u64) -> Clif {
         let v = self.b.ins().iconst(types::I64, word as i64);
         if word & TAG3_MASK != HEAP_TAG {
@@ -605,12 +616,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let intact = self.b.create_block();
                 let generic = self.b.create_block();
                 self.b.set_cold_block(generic);
-                let redefined = self.b.ins().uload8(
-                    types::I32,
-                    MemFlagsData::trusted(),
-                    self.ctx,
-                    self.layout.ctx_prims_redefined,
-                );
+                let redefined = self.prims_redefined();
                 self.b.ins().brif(redefined, generic, &[], intact, &[]);
                 self.b.switch_to_block(intact);
                 self.branch(&p.args[0], no, yes)?;

@@ -58,12 +58,7 @@ impl Lower<'_, '_> {
                 let done = self.b.create_block();
                 self.b.set_cold_block(again);
                 self.b.append_block_param(done, types::I64);
-                let redefined = self.b.ins().uload8(
-                    types::I32,
-                    MemFlagsData::trusted(),
-                    self.ctx,
-                    self.layout.ctx_prims_redefined,
-                );
+                let redefined = self.prims_redefined();
                 self.b
                     .ins()
                     .brif(redefined, again, &[], done, &[BlockArg::Value(first)]);
@@ -211,7 +206,7 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         self.b.switch_to_block(slow);
-        let r = self.generic_call_lent(f, source, &argv, &lent, site, false);
+        let r = self.generic_call(f, source, &argv, &lent, site, false);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         self.b.switch_to_block(merge);
@@ -287,10 +282,12 @@ impl Lower<'_, '_> {
         }
     }
 
-    /// `generic_call` with some arguments lent: the intrinsic clones them
-    /// if the callee takes its arguments over, and leaves them alone if it
-    /// is a builtin.
-    fn generic_call_lent(
+    /// `Intrinsic::Apply`: consumes `f` if owned (a borrowed global is
+    /// passed as such, and the intrinsic takes a count only if it is not a
+    /// builtin) and the arguments, except those flagged in `lent` (the
+    /// intrinsic clones them if the callee takes its arguments over, and
+    /// leaves them alone if it is a builtin).
+    fn generic_call(
         &mut self,
         f: Clif,
         source: Source,
@@ -300,35 +297,9 @@ impl Lower<'_, '_> {
         tail: bool,
     ) -> Clif {
         use super::intrinsics::APPLY_LENT_SHIFT;
-        let mask = lent.iter().enumerate().fold(0u64, |m, (i, &l)| {
+        let lent_mask = lent.iter().enumerate().fold(0u64, |m, (i, &l)| {
             m | ((l as u64) << (i as u64 + APPLY_LENT_SHIFT))
         });
-        self.generic_call_flags(f, source, argv, site, tail, mask)
-    }
-
-    /// `Intrinsic::Apply`: consumes `f` if owned (a borrowed global is
-    /// passed as such, and the intrinsic takes a count only if it is not a
-    /// builtin) and the arguments.
-    fn generic_call(
-        &mut self,
-        f: Clif,
-        source: Source,
-        argv: &[Clif],
-        site: Clif,
-        tail: bool,
-    ) -> Clif {
-        self.generic_call_flags(f, source, argv, site, tail, 0)
-    }
-
-    fn generic_call_flags(
-        &mut self,
-        f: Clif,
-        source: Source,
-        argv: &[Clif],
-        site: Clif,
-        tail: bool,
-        extra: u64,
-    ) -> Clif {
         use super::intrinsics::{APPLY_BORROWED, APPLY_TAIL};
         let (f, borrowed) = match source {
             Source::Owned => (f, 0),
@@ -337,7 +308,7 @@ impl Lower<'_, '_> {
         };
         let addr = self.spill(argv);
         let n = self.iconst(argv.len() as u64);
-        let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed | extra);
+        let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed | lent_mask);
         self.call(
             super::intrinsics::Intrinsic::Apply,
             &[self.ctx, f, addr, n, site, flags],
@@ -405,7 +376,7 @@ impl Lower<'_, '_> {
         self.b.ins().return_call_indirect(sig, code, &operands);
 
         self.b.switch_to_block(slow);
-        let r = self.generic_call(f, source, &argv, site, true);
+        let r = self.generic_call(f, source, &argv, &[], site, true);
         self.consumed(f, source, &argv);
         self.check(r);
         self.return_value(r);

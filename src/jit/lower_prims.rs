@@ -165,12 +165,7 @@ impl Lower<'_, '_> {
         let generic = self.b.create_block();
         let check = self.b.create_block();
         let fast = self.b.create_block();
-        let redefined = self.b.ins().uload8(
-            types::I32,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_prims_redefined,
-        );
+        let redefined = self.prims_redefined();
         self.b.ins().brif(redefined, generic, &[], check, &[]);
         self.b.switch_to_block(check);
         let mut leaves = Vec::new();
@@ -249,13 +244,7 @@ impl Lower<'_, '_> {
     /// jumps to `otherwise`.
     fn float_in_range(&mut self, f: Clif, otherwise: Block) {
         let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
-        let exponent = self.b.ins().ushr_imm_s(bits, 52);
-        let exponent = self.b.ins().band_imm_s(exponent, 0x7ff);
-        let offset = self.b.ins().iadd_imm_s(exponent, -FLOAT_EXPONENT_LOW);
-        let inline = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::UnsignedLessThan, offset, FLOAT_EXPONENT_SPAN);
+        let inline = self.is_taggable(bits);
         let cont = self.b.create_block();
         self.b.ins().brif(inline, cont, &[], otherwise, &[]);
         self.b.switch_to_block(cont);
@@ -279,12 +268,7 @@ impl Lower<'_, '_> {
         if lisp_runtime::globals::is_guarded(p.global) {
             // One byte says whether this thread's table still holds every
             // guarded builtin (the slow path checks the global itself).
-            let redefined = self.b.ins().uload8(
-                types::I32,
-                MemFlagsData::trusted(),
-                self.ctx,
-                self.layout.ctx_prims_redefined,
-            );
+            let redefined = self.prims_redefined();
             self.b.ins().brif(redefined, slow, &[], fast, &[]);
         } else {
             let builtin = self.iconst(p.builtin.raw());
@@ -577,17 +561,22 @@ impl Lower<'_, '_> {
         self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
     }
 
-    /// Encodes a float result: inline when self-taggable, else through
-    /// `Intrinsic::Float` (zero, subnormal, huge, infinite or NaN).
-    fn encode_float(&mut self, f: Clif) -> Clif {
-        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
+    /// Whether the float with these bits is self-taggable (its biased
+    /// exponent in `768..1280`).
+    fn is_taggable(&mut self, bits: Clif) -> Clif {
         let exponent = self.b.ins().ushr_imm_s(bits, 52);
         let exponent = self.b.ins().band_imm_s(exponent, 0x7ff);
         let offset = self.b.ins().iadd_imm_s(exponent, -FLOAT_EXPONENT_LOW);
-        let inline = self
-            .b
+        self.b
             .ins()
-            .icmp_imm_s(IntCC::UnsignedLessThan, offset, FLOAT_EXPONENT_SPAN);
+            .icmp_imm_s(IntCC::UnsignedLessThan, offset, FLOAT_EXPONENT_SPAN)
+    }
+
+    /// Encodes a float result: inline when self-taggable or a zero, else
+    /// through `Intrinsic::Float` (subnormal, huge, infinite or NaN).
+    fn encode_float(&mut self, f: Clif) -> Clif {
+        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
+        let inline = self.is_taggable(bits);
         let tagged = self.b.create_block();
         let boxed = self.b.create_block();
         let done = self.b.create_block();
