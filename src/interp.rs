@@ -85,10 +85,8 @@ pub fn call_at(
 
 /// Runs a top-level template (a procedure of no arguments).
 pub fn run_template(ctx: &mut Ctx, template: Arc<Template>) -> R<Value> {
-    let closure = Value::object(Object::Closure(Closure {
-        template,
-        captured: Box::new([]),
-    }));
+    // A top-level template captures nothing.
+    let closure = Value::object(Object::Closure(Closure::new(template, |_| Value::UNBOUND)));
     apply(ctx, &closure, &[])
 }
 
@@ -503,7 +501,9 @@ fn tail_call(
         Expr::Captured(i) if stable => Arg(
             // SAFETY: `c` is stable (see `run_loop`), and a closure's
             // captured values never change; the copy is never released.
-            std::mem::ManuallyDrop::new(unsafe { Value::from_raw(c.captured[*i as usize].raw()) }),
+            std::mem::ManuallyDrop::new(unsafe {
+                Value::from_raw(c.captured()[*i as usize].raw())
+            }),
             false,
         ),
         _ => Arg::owned(operand(ctx, &call.func, f, c, base)?),
@@ -529,7 +529,7 @@ fn is_self_callee(ctx: &Ctx, func: &Expr, f: &Value, c: &Closure, base: usize) -
     match func {
         Expr::SelfRef => true,
         Expr::Local(slot) => ctx.stack[base + *slot as usize].is(f),
-        Expr::Captured(i) => c.captured[*i as usize].is(f),
+        Expr::Captured(i) => c.captured()[*i as usize].is(f),
         Expr::Global(id, _) => ctx.global(*id).is(f),
         _ => false,
     }
@@ -568,7 +568,7 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
     match expr {
         Expr::Local(slot) => Ok(ctx.stack[base + *slot as usize].clone()),
         Expr::Const(v) => Ok(v.clone()),
-        Expr::Captured(i) => Ok(c.captured[*i as usize].clone()),
+        Expr::Captured(i) => Ok(c.captured()[*i as usize].clone()),
         Expr::Global(id, span) => {
             let v = ctx.global(*id);
             if v.is_unbound() {
@@ -588,9 +588,9 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
     match expr {
         Expr::Const(v) => Ok(v.clone()),
         Expr::Local(slot) => Ok(ctx.stack[base + *slot as usize].clone()),
-        Expr::Captured(i) => Ok(c.captured[*i as usize].clone()),
+        Expr::Captured(i) => Ok(c.captured()[*i as usize].clone()),
         Expr::LocalCell(slot, name) => read_cell(&ctx.stack[base + *slot as usize], *name),
-        Expr::CapturedCell(i, name) => read_cell(&c.captured[*i as usize], *name),
+        Expr::CapturedCell(i, name) => read_cell(&c.captured()[*i as usize], *name),
         Expr::SelfRef => Ok(f.clone()),
         Expr::Global(id, span) => {
             let v = ctx.global(*id);
@@ -606,7 +606,7 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
         }
         Expr::SetCapturedCell(i, value) => {
             let v = eval(ctx, value, f, c, base)?;
-            write_cell(&c.captured[*i as usize], v);
+            write_cell(&c.captured()[*i as usize], v);
             Ok(Value::VOID)
         }
         Expr::SetGlobal(id, value, span) => {
@@ -816,28 +816,22 @@ fn make_closure_from_dying_frame(
     base: usize,
 ) -> Value {
     let info = lambda_info(template);
-    let mut captured = Vec::with_capacity(info.captures.len());
-    for (k, from) in info.captures.iter().enumerate() {
-        captured.push(match from {
-            CaptureFrom::Local(slot) => {
-                let v = &mut ctx.stack[base + *slot as usize];
-                let again = info.captures[k + 1..]
-                    .iter()
-                    .any(|other| matches!(other, CaptureFrom::Local(s) if s == slot));
-                if again {
-                    v.clone()
-                } else {
-                    std::mem::replace(v, Value::UNBOUND)
-                }
+    let closure = Closure::new(template.clone(), |k| match &info.captures[k] {
+        CaptureFrom::Local(slot) => {
+            let v = &mut ctx.stack[base + *slot as usize];
+            let again = info.captures[k + 1..]
+                .iter()
+                .any(|other| matches!(other, CaptureFrom::Local(s) if s == slot));
+            if again {
+                v.clone()
+            } else {
+                std::mem::replace(v, Value::UNBOUND)
             }
-            CaptureFrom::Captured(i) => c.captured[*i as usize].clone(),
-            CaptureFrom::SelfRef => f.clone(),
-        });
-    }
-    Value::object(Object::Closure(Closure {
-        template: template.clone(),
-        captured: captured.into_boxed_slice(),
-    }))
+        }
+        CaptureFrom::Captured(i) => c.captured()[*i as usize].clone(),
+        CaptureFrom::SelfRef => f.clone(),
+    });
+    Value::object(Object::Closure(closure))
 }
 
 /// Builds a closure of `template`, copying its captured values.
@@ -849,18 +843,12 @@ pub fn make_closure(
     base: usize,
 ) -> Value {
     let info = lambda_info(template);
-    let mut captured = Vec::with_capacity(info.captures.len());
-    for from in &info.captures {
-        captured.push(match from {
-            CaptureFrom::Local(slot) => ctx.stack[base + *slot as usize].clone(),
-            CaptureFrom::Captured(i) => c.captured[*i as usize].clone(),
-            CaptureFrom::SelfRef => f.clone(),
-        });
-    }
-    Value::object(Object::Closure(Closure {
-        template: template.clone(),
-        captured: captured.into_boxed_slice(),
-    }))
+    let closure = Closure::new(template.clone(), |k| match &info.captures[k] {
+        CaptureFrom::Local(slot) => ctx.stack[base + *slot as usize].clone(),
+        CaptureFrom::Captured(i) => c.captured()[*i as usize].clone(),
+        CaptureFrom::SelfRef => f.clone(),
+    });
+    Value::object(Object::Closure(closure))
 }
 
 fn read_cell(cell: &Value, name: lisp_runtime::Symbol) -> R<Value> {
@@ -899,7 +887,7 @@ fn peek(ctx: &Ctx, x: &Expr, c: &Closure, base: usize) -> Option<u64> {
     match x {
         Expr::Local(slot) => Some(ctx.stack[base + *slot as usize].raw()),
         Expr::Const(v) => Some(v.raw()),
-        Expr::Captured(i) => Some(c.captured[*i as usize].raw()),
+        Expr::Captured(i) => Some(c.captured()[*i as usize].raw()),
         _ => None,
     }
 }
@@ -913,7 +901,7 @@ impl Arg {
         let word = match x {
             Expr::Local(slot) => ctx.stack[base + *slot as usize].raw(),
             Expr::Const(v) => v.raw(),
-            Expr::Captured(i) => c.captured[*i as usize].raw(),
+            Expr::Captured(i) => c.captured()[*i as usize].raw(),
             Expr::Prim(p) => return Ok(Arg::owned(prim(ctx, p, f, c, base)?)),
             Expr::Call(call) if !call.tail => {
                 return Ok(Arg::owned(eval_call(ctx, call, f, c, base)?))

@@ -51,6 +51,8 @@ pub fn resolve_toplevel(core: &Datum, prims: PrimLookup) -> Result<Arc<Template>
 }
 
 fn make_template(info: LambdaInfo) -> Arc<Template> {
+    // Capture indices are u32 throughout the IR.
+    let captures = info.captures.len() as u32;
     Arc::new(Template {
         name: Mutex::new(info.name),
         arity: Arity {
@@ -65,6 +67,7 @@ fn make_template(info: LambdaInfo) -> Arc<Template> {
         jit_entry: AtomicUsize::new(0),
         jit_failed: AtomicBool::new(false),
         jit_direct: AtomicUsize::new(0),
+        captures,
     })
 }
 

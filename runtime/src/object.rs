@@ -195,13 +195,100 @@ pub struct Template {
     /// The JIT's direct (tail-convention) entry for calls from other
     /// compiled code, 0 when there is none; owned by src/jit.
     pub jit_direct: AtomicUsize,
+    /// How many values every closure of this template captures; decides
+    /// where a `Closure` keeps them (see `Closure`).
+    pub captures: u32,
 }
 
 /// A closure: a template plus the values of its free variables (flat
 /// closure: captured by value, `set!` variables captured as their `Cell`).
+///
+/// Up to `Closure::INLINE` captured values live inline, so such a closure
+/// is one allocation; more are boxed. Which one is decided by the
+/// template's `captures`, fixed for all its closures, so the closure needs
+/// no tag of its own (and compiled code, which knows its own lambda's
+/// count, picks the layout statically).
 pub struct Closure {
     pub template: Arc<Template>,
-    pub captured: Box<[Value]>,
+    captured: Captured,
+}
+
+/// The storage of a closure's captured values: `inline` when the
+/// template's `captures` is at most `Closure::INLINE` (slots past the
+/// count hold `Value::UNBOUND`), `boxed` otherwise.
+union Captured {
+    inline: std::mem::ManuallyDrop<[Value; Closure::INLINE]>,
+    boxed: std::mem::ManuallyDrop<Box<[Value]>>,
+}
+
+impl Closure {
+    /// Captured values kept inline (a closure's payload is three words).
+    pub const INLINE: usize = 2;
+
+    /// A closure of `template` whose captured value `i` is `value(i)`, for
+    /// `i` below `template.captures`.
+    #[inline]
+    pub fn new(template: Arc<Template>, mut value: impl FnMut(usize) -> Value) -> Closure {
+        let n = template.captures as usize;
+        let captured = if n <= Closure::INLINE {
+            let mut inline = [Value::UNBOUND, Value::UNBOUND];
+            for (i, slot) in inline.iter_mut().enumerate().take(n) {
+                *slot = value(i);
+            }
+            Captured {
+                inline: std::mem::ManuallyDrop::new(inline),
+            }
+        } else {
+            Captured {
+                boxed: std::mem::ManuallyDrop::new((0..n).map(value).collect()),
+            }
+        };
+        Closure { template, captured }
+    }
+
+    /// A closure of `template` capturing `values`, which must be exactly
+    /// `template.captures` long (`None` otherwise).
+    pub fn from_values(template: Arc<Template>, values: Vec<Value>) -> Option<Closure> {
+        if values.len() != template.captures as usize {
+            return None;
+        }
+        let mut values = values.into_iter();
+        Some(Closure::new(template, |_| {
+            values.next().expect("as many values as captures")
+        }))
+    }
+
+    /// Whether the captured values are stored inline.
+    #[inline(always)]
+    fn is_inline(&self) -> bool {
+        self.template.captures as usize <= Closure::INLINE
+    }
+
+    /// The captured values, in the order of the template's captures.
+    #[inline(always)]
+    pub fn captured(&self) -> &[Value] {
+        if self.is_inline() {
+            // SAFETY: `is_inline` says `inline` is the initialized field
+            // (`new` chose it from the same immutable count).
+            unsafe { &self.captured.inline[..self.template.captures as usize] }
+        } else {
+            // SAFETY: as above, `boxed` is the initialized field.
+            unsafe { &self.captured.boxed }
+        }
+    }
+}
+
+impl Drop for Closure {
+    fn drop(&mut self) {
+        if self.is_inline() {
+            // SAFETY: `inline` is the initialized field (see `captured`),
+            // dropped once here; the template is dropped after this.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.captured.inline) }
+        } else {
+            // SAFETY: as above, for `boxed`.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.captured.boxed) }
+        }
+    }
 }
 
 /// An instance of a `define-record-type` type.
@@ -250,5 +337,52 @@ mod size_tests {
     #[test]
     fn an_object_is_four_words() {
         assert_eq!(std::mem::size_of::<Object>(), 32);
+    }
+
+    #[test]
+    fn closures_keep_few_captures_inline_and_box_more() {
+        use super::{Arity, Closure, Template};
+        use crate::value::Value;
+        use std::sync::Arc;
+        for n in 0..6u32 {
+            let template = Arc::new(Template {
+                name: Default::default(),
+                arity: Arity::exactly(0),
+                doc: None,
+                span: Default::default(),
+                code: Arc::new(()),
+                heat: Default::default(),
+                jit_entry: Default::default(),
+                jit_failed: Default::default(),
+                jit_direct: Default::default(),
+                captures: n,
+            });
+            let cell = Value::object(super::Object::Cell(parking_lot::Mutex::new(Value::NIL)));
+            let c = Closure::new(template.clone(), |i| {
+                if i == 0 {
+                    cell.clone()
+                } else {
+                    Value::fixnum(i as i64)
+                }
+            });
+            let captured = c.captured();
+            assert_eq!(captured.len(), n as usize);
+            for (i, v) in captured.iter().enumerate().skip(1) {
+                assert_eq!(v.as_fixnum(), Some(i as i64));
+            }
+            if n > 0 {
+                assert!(captured[0].is(&cell));
+            }
+            let words = captured.as_ptr() as usize;
+            let inline = (&c as *const Closure as usize..=&c as *const Closure as usize + 24)
+                .contains(&words);
+            assert_eq!(inline, n as usize <= Closure::INLINE);
+            // The cell's count comes back when the closure is dropped.
+            assert_eq!(Closure::from_values(template, vec![]).is_some(), n == 0);
+            let count = || triomphe::Arc::count(&cell.to_arc().expect("a heap value"));
+            assert_eq!(count(), if n > 0 { 3 } else { 2 });
+            drop(c);
+            assert_eq!(count(), 2);
+        }
     }
 }

@@ -105,7 +105,7 @@ impl Snapshot {
                 Some(Object::Closure(c)) => {
                     visiting.insert(address, ());
                     let children: Vec<Value> = c
-                        .captured
+                        .captured()
                         .iter()
                         .filter(|x| needs_copy(x))
                         .cloned()
@@ -125,14 +125,15 @@ impl Snapshot {
         let Some(Object::Closure(c)) = old.as_object() else {
             return old.clone();
         };
-        let captured: Box<[Value]> = c.captured.iter().map(|x| self.mapped(x)).collect();
-        if captured.iter().zip(c.captured.iter()).all(|(a, b)| a.is(b)) {
+        let old_captured = c.captured();
+        let captured: Vec<Value> = old_captured.iter().map(|x| self.mapped(x)).collect();
+        if captured.iter().zip(old_captured).all(|(a, b)| a.is(b)) {
             return old.clone();
         }
-        Value::object(Object::Closure(Closure {
-            template: c.template.clone(),
-            captured,
-        }))
+        let mut captured = captured.into_iter();
+        Value::object(Object::Closure(Closure::new(c.template.clone(), |_| {
+            captured.next().unwrap_or(Value::UNBOUND)
+        })))
     }
 
     /// The copy of `v` if it has one, else `v` itself.
@@ -158,7 +159,7 @@ fn is_copied_kind(v: &Value) -> bool {
 fn needs_copy(v: &Value) -> bool {
     match v.as_object() {
         Some(Object::Cell(_)) => true,
-        Some(Object::Closure(c)) => c.captured.iter().any(is_copied_kind),
+        Some(Object::Closure(c)) => c.captured().iter().any(is_copied_kind),
         _ => false,
     }
 }
@@ -170,13 +171,17 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize};
     use std::sync::Arc;
 
-    /// One template for every test closure: only captures matter here.
-    fn template() -> Arc<Template> {
-        static TEMPLATE: std::sync::OnceLock<Arc<Template>> = std::sync::OnceLock::new();
-        TEMPLATE.get_or_init(new_template).clone()
+    /// The template for test closures with `captures` captured values (one
+    /// per count): only captures matter here.
+    fn template(captures: usize) -> Arc<Template> {
+        static TEMPLATES: [std::sync::OnceLock<Arc<Template>>; 4] =
+            [const { std::sync::OnceLock::new() }; 4];
+        TEMPLATES[captures]
+            .get_or_init(|| new_template(captures))
+            .clone()
     }
 
-    fn new_template() -> Arc<Template> {
+    fn new_template(captures: usize) -> Arc<Template> {
         Arc::new(Template {
             name: Mutex::new(None),
             arity: Arity::exactly(0),
@@ -187,14 +192,15 @@ mod tests {
             jit_entry: AtomicUsize::new(0),
             jit_failed: AtomicBool::new(false),
             jit_direct: AtomicUsize::new(0),
+            captures: captures as u32,
         })
     }
 
     fn closure(captured: Vec<Value>) -> Value {
-        Value::object(Object::Closure(Closure {
-            template: template(),
-            captured: captured.into_boxed_slice(),
-        }))
+        let closure = Closure::from_values(template(captured.len()), captured);
+        Value::object(Object::Closure(
+            closure.expect("as many values as captures"),
+        ))
     }
 
     fn cell(v: Value) -> Value {
@@ -203,7 +209,7 @@ mod tests {
 
     fn captured(closure: &Value) -> Vec<Value> {
         match closure.as_object() {
-            Some(Object::Closure(c)) => c.captured.to_vec(),
+            Some(Object::Closure(c)) => c.captured().to_vec(),
             _ => panic!("not a closure"),
         }
     }
@@ -296,7 +302,7 @@ mod tests {
         let mut depth = 0;
         let mut cur = copy.clone();
         while let Some(Object::Closure(c)) = cur.as_object() {
-            let next = c.captured[0].clone();
+            let next = c.captured()[0].clone();
             cur = next;
             depth += 1;
         }
@@ -312,7 +318,7 @@ mod tests {
     fn unwind(mut v: Value) {
         loop {
             let next = match v.as_object() {
-                Some(Object::Closure(c)) if c.captured.len() == 1 => c.captured[0].clone(),
+                Some(Object::Closure(c)) if c.captured().len() == 1 => c.captured()[0].clone(),
                 _ => return,
             };
             drop(v);

@@ -353,8 +353,11 @@ extern "C" fn jit_make_closure(template: u64, captured: u64, count: u64) -> u64 
     // enclosing lambda's IR (alive while its code runs); `captured` holds
     // `count` owned words.
     let template = unsafe { (*(template as *const Arc<Template>)).clone() };
-    let captured: Box<[Value]> = unsafe { take_words(captured, count) }.collect();
-    Value::object(Object::Closure(Closure { template, captured })).into_raw()
+    let mut captured = unsafe { take_words(captured, count) };
+    // `count` is the template's `captures` (both come from its LambdaInfo).
+    let closure = Closure::new(template, |_| captured.next().unwrap_or(Value::UNBOUND));
+    captured.for_each(drop);
+    Value::object(Object::Closure(closure)).into_raw()
 }
 
 extern "C" fn jit_cons(car: u64, cdr: u64) -> u64 {

@@ -27,8 +27,11 @@ pub struct Layout {
     pub cdr: i32,
     /// From an object's address: the `Arc<Template>` pointer of a closure.
     pub closure_template: i32,
-    /// From an object's address: the data pointer of `Closure::captured`.
-    pub closure_captured: i32,
+    /// From an object's address: a closure's first captured value when its
+    /// template captures at most `Closure::INLINE` values (inline), and the
+    /// data pointer of the boxed captured values when it captures more.
+    pub closure_inline: i32,
+    pub closure_boxed: i32,
     /// From the pointer stored in an `Arc<Template>` to the `Template`.
     pub arc_data: i32,
     /// From a `Template`: `jit_direct` and `arity.required`.
@@ -57,21 +60,9 @@ pub fn probe() -> Option<Layout> {
     };
     let car = field_offset(pair_addr, &p.car)?;
     let cdr = field_offset(pair_addr, &p.cdr)?;
-    let template = Arc::new(Template {
-        name: Default::default(),
-        arity: Arity::exactly(0),
-        doc: None,
-        span: Default::default(),
-        code: Arc::new(()),
-        heat: Default::default(),
-        jit_entry: Default::default(),
-        jit_failed: Default::default(),
-        jit_direct: Default::default(),
-    });
-    let closure = Value::object(Object::Closure(Closure {
-        template: template.clone(),
-        captured: vec![Value::fixnum(7), Value::fixnum(8)].into_boxed_slice(),
-    }));
+    let template = probe_template(Closure::INLINE);
+    let captured = |i: usize| Value::fixnum(7 + i as i64);
+    let closure = Value::object(Object::Closure(Closure::new(template.clone(), captured)));
     let closure_addr = object_address(&closure)?;
     let Some(Object::Closure(c)) = closure.as_object() else {
         return None;
@@ -81,10 +72,28 @@ pub fn probe() -> Option<Layout> {
     // usize only inspects the bits.
     let stored = unsafe { *(std::ptr::addr_of!(c.template) as *const usize) };
     let arc_data = (Arc::as_ptr(&template) as usize).checked_sub(stored)?;
-    let captured_field = field_offset(closure_addr, &c.captured)?;
-    let captured_ptr = c.captured.as_ptr() as usize;
-    let captured_word = find_word(std::ptr::addr_of!(c.captured).cast(), 2, captured_ptr)?;
-    let closure_captured = captured_field + 8 * captured_word as i32;
+    // Inline: the values themselves, inside the closure (whose words are
+    // all initialized: a template pointer and two value or slice words).
+    let words = std::mem::size_of::<Closure>() / 8;
+    let closure_field = field_offset(closure_addr, c)?;
+    let closure_inline = field_offset(closure_addr, c.captured().first()?)?;
+    for i in 0..Closure::INLINE {
+        let raw = captured(i).raw() as usize;
+        let word = find_word((c as *const Closure).cast(), words, raw)?;
+        (closure_field + 8 * word as i32 == closure_inline + 8 * i as i32).then_some(())?;
+    }
+    // Boxed: the only word of the closure holding the data pointer.
+    let boxed = Value::object(Object::Closure(Closure::new(
+        probe_template(Closure::INLINE + 1),
+        captured,
+    )));
+    let boxed_addr = object_address(&boxed)?;
+    let Some(Object::Closure(b)) = boxed.as_object() else {
+        return None;
+    };
+    let data = b.captured().as_ptr() as usize;
+    let data_word = find_word((b as *const Closure).cast(), words, data)?;
+    let closure_boxed = field_offset(boxed_addr, b)? + 8 * data_word as i32;
 
     let mut globals = Vec::with_capacity(5);
     globals.extend([Value::NIL, Value::NIL, Value::NIL]);
@@ -107,7 +116,8 @@ pub fn probe() -> Option<Layout> {
         car,
         cdr,
         closure_template,
-        closure_captured,
+        closure_inline,
+        closure_boxed,
         arc_data: i32::try_from(arc_data).ok()?,
         template_direct: offset_of!(Template, jit_direct) as i32,
         template_required: (offset_of!(Template, arity) + offset_of!(Arity, required)) as i32,
@@ -120,6 +130,22 @@ pub fn probe() -> Option<Layout> {
         interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)
+}
+
+/// A template for probe closures with `captures` captured values.
+fn probe_template(captures: usize) -> Arc<Template> {
+    Arc::new(Template {
+        name: Default::default(),
+        arity: Arity::exactly(0),
+        doc: None,
+        span: Default::default(),
+        code: Arc::new(()),
+        heat: Default::default(),
+        jit_entry: Default::default(),
+        jit_failed: Default::default(),
+        jit_direct: Default::default(),
+        captures: captures as u32,
+    })
 }
 
 /// The address of the `Object` a heap value points to.

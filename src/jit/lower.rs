@@ -26,7 +26,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
-use lisp_runtime::object::Template;
+use lisp_runtime::object::{Closure, Template};
 use lisp_runtime::value::{FIXNUM_MASK, HEAP_TAG, TAG3_MASK};
 use lisp_runtime::{Span, Value};
 use std::collections::{HashMap, HashSet};
@@ -475,15 +475,24 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// variables are captured as cells), and the running closure lives for
     /// the whole activation: the loads are marked read-only and movable, so
     /// the optimiser shares them and hoists them out of loops.
+    ///
+    /// The running closure is always one of this lambda's template, so the
+    /// number of captures, and with it the layout (inline or boxed, see
+    /// `Closure`), is known here.
     pub fn captured(&mut self, i: u32) -> Clif {
         let obj = self.b.ins().iadd_imm_s(self.closure, -(HEAP_TAG as i64));
-        let data = self
-            .b
-            .ins()
-            .load(types::I64, invariant(), obj, self.layout.closure_captured);
+        let (data, offset) = if self.info.captures.len() <= Closure::INLINE {
+            (obj, self.layout.closure_inline)
+        } else {
+            let data = self
+                .b
+                .ins()
+                .load(types::I64, invariant(), obj, self.layout.closure_boxed);
+            (data, 0)
+        };
         self.b
             .ins()
-            .load(types::I64, invariant(), data, (i * 8) as i32)
+            .load(types::I64, invariant(), data, offset + (i * 8) as i32)
     }
 
     /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.
