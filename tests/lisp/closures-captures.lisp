@@ -1,0 +1,96 @@
+; Closures with 0, 1, 2 (kept inline) and 3, 5 (boxed) captured values,
+; built in tail position (the dying frame's slots move) and not, read by
+; their own code, captured cells, closures capturing closures and
+; themselves, and copies made by spawn.
+(define (make0) (lambda () 'none))
+(define (make1 a) (lambda () (list a)))
+(define (make2 a b) (lambda () (list a b)))
+(define (make3 a b c) (lambda () (list a b c)))
+(define (make5 a b c d e) (lambda (x) (list a b c d e x)))
+(display (list ((make0)) ((make1 1)) ((make2 1 2)) ((make3 1 2 3)) ((make5 1 2 3 4 5) 6)))
+(newline)
+; Not in tail position: the frame lives on and keeps its values.
+(define (keep2 a b)
+  (let ((f (lambda () (+ a b))))
+    (list (f) a b)))
+(define (keep5 a b c d e)
+  (let ((f (lambda () (list e d c b a))))
+    (list (f) a e)))
+(display (list (keep2 10 20) (keep5 'a 'b 'c 'd 'e)))
+(newline)
+; Heap values as captures (their counts must come out right when the
+; closures die: the loop makes many).
+(define (sum-captured n)
+  (let loop ((i 0) (acc 0))
+    (if (= i n)
+        acc
+        (let ((f1 ((lambda (s) (lambda () (string-length s))) (make-string i #\x)))
+              (f3 (make3 (list i) (vector i) (cons i i))))
+          (loop (+ i 1) (+ acc (f1) (car (car (f3)))))))))
+(display (sum-captured 200))
+(newline)
+; Captured cells: set! through one closure, seen by the others.
+(define (counter start)
+  (let ((n start))
+    (list (lambda () (set! n (+ n 1)) n)
+          (lambda () n)
+          (lambda (v) (set! n v)))))
+(define c (counter 5))
+((car c)) ((car c))
+(display ((cadr c)))
+((caddr c) 100)
+(display (list ((car c)) ((cadr c))))
+(newline)
+; Five captures mixing cells, closures and plain values.
+(define (mixed a b)
+  (let ((x a) (y b))
+    (set! x (* x 2))
+    (let ((get (lambda () (list x y a b)))
+          (bump (lambda () (set! y (+ y 1)))))
+      (lambda (msg)
+        (case msg
+          ((get) (get))
+          ((bump) (bump) (get))
+          (else (list x y a b get bump)))))))
+(define m (mixed 3 4))
+(display (list (m 'get) (m 'bump) (m 'bump) (length (m 'all))))
+(newline)
+; A closure capturing itself (named let) and closures composed deeply.
+(define (compose f g) (lambda (x) (f (g x))))
+(define (adder n) (lambda (x) (+ x n)))
+(define (chain k)
+  (let loop ((i 0) (f (lambda (x) x)))
+    (if (= i k) f (loop (+ i 1) (compose (adder i) f)))))
+(display ((chain 1000) 0))
+(newline)
+(define (countdown n)
+  (let loop ((i n) (acc '()))
+    (if (= i 0) acc (loop (- i 1) (cons ((lambda () i)) acc)))))
+(display (countdown 5))
+(newline)
+; eq? on closures: each evaluation of a lambda with captures is a new one.
+(define a1 (make1 1))
+(display (list (eq? a1 a1) (eq? (make1 1) (make1 1)) (procedure? (make5 1 2 3 4 5))))
+(newline)
+; spawn copies closures holding cells (1, 2, 3 and 5 captures): the child
+; counts on its own copy, the parent's state is untouched.
+(define (cells k)
+  (let ((a 0) (b 0) (c 0) (d 0) (e 0))
+    (case k
+      ((1) (lambda () (set! a (+ a 1)) (list a)))
+      ((2) (lambda () (set! a (+ a 1)) (set! b (+ b 2)) (list a b)))
+      ((3) (lambda () (set! a (+ a 1)) (set! c (+ c 3)) (list a b c)))
+      (else (lambda () (set! e (+ e 5)) (list a b c d e))))))
+(for-each
+ (lambda (k)
+   (let ((f (cells k)))
+     (f)
+     (let ((child (join (spawn (lambda () (f) (f))))))
+       (display (list k 'child child 'parent (f))))
+     (newline)))
+ '(1 2 3 5))
+; A closure reached from a spawned thread through another closure.
+(define outer (let ((inner (make3 'p 'q (let ((n 0)) (lambda () (set! n (+ n 1)) n)))))
+                (lambda () (let ((parts (inner))) (list (car parts) ((caddr parts)))))))
+(display (list (join (spawn outer)) (join (spawn outer)) (outer) (outer)))
+(newline)
