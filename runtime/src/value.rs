@@ -335,12 +335,15 @@ impl Value {
 
     // ----- heap objects -----
 
-    /// Allocates `obj` on the heap.
+    /// Allocates `obj` on the heap. Inlined, so the object is built in
+    /// its allocation rather than copied there through the stack.
+    #[inline]
     pub fn object(obj: Object) -> Value {
         Value::from_arc(Arc::new(obj))
     }
 
     /// Wraps an existing `Arc<Object>`, taking over its strong count.
+    #[inline]
     pub fn from_arc(arc: Arc<Object>) -> Value {
         let ptr = Arc::into_raw(arc) as u64;
         debug_assert!(ptr & TAG3_MASK == 0);
@@ -437,7 +440,13 @@ unsafe fn release(word: u64, depth: usize, deferred: &mut Vec<u64>) {
     loop {
         let arc = Arc::from_raw(ptr);
         if !matches!(*arc, Object::Pair(_)) {
-            return; // dropping `arc` releases any other kind of object
+            // As for pairs below: the last owner takes the object back
+            // without an atomic write; a shared one is decremented when
+            // the returned `Arc` drops.
+            if let Ok(object) = Arc::try_unwrap(arc) {
+                drop(object);
+            }
+            return;
         }
         // The last owner takes the pair back with no atomic write at all
         // (a load sees the count at 1); a shared one costs one decrement.
