@@ -400,16 +400,31 @@ impl<'a, 'f> Lower<'a, 'f> {
             return;
         }
         let heap = self.is_heap(v);
+        let check = self.b.create_block();
+        let unique = self.b.create_block();
         let dec = self.b.create_block();
         let free = self.b.create_block();
         let done = self.b.create_block();
         self.b.set_cold_block(free);
-        self.b.ins().brif(heap, dec, &[], done, &[]);
-        self.b.switch_to_block(dec);
+        self.b.ins().brif(heap, check, &[], done, &[]);
+        // The last owner (count 1: nobody else can change it) hands the
+        // object to the runtime's drop, which takes it back without an
+        // atomic write; a shared one is decremented here.
+        self.b.switch_to_block(check);
         let addr = self
             .b
             .ins()
             .iadd_imm_s(v, self.layout.strong_count as i64 - HEAP_TAG as i64);
+        let count = self
+            .b
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), addr);
+        let last = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        self.b.ins().brif(last, unique, &[], dec, &[]);
+        self.b.switch_to_block(unique);
+        self.call(Intrinsic::Drop, &[v]);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(dec);
         let one = self.b.ins().iconst(types::I64, 1);
         let old = self.b.ins().atomic_rmw(
             types::I64,
