@@ -335,8 +335,8 @@ impl Value {
 
     // ----- heap objects -----
 
-    /// Allocates `obj` on the heap. Inlined, so the object is built in
-    /// its allocation rather than copied there through the stack.
+    /// Allocates `obj` on the heap (inlined: every allocation goes through
+    /// here, and the call would cost an extra copy of the object).
     #[inline]
     pub fn object(obj: Object) -> Value {
         Value::from_arc(Arc::new(obj))

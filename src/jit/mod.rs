@@ -452,9 +452,12 @@ fn debug_bail(e: &dyn std::fmt::Debug) -> Bail {
     Bail::Codegen
 }
 
-/// The `LambdaInfo` of a template, if the resolver made it.
+/// The `LambdaInfo` of a template, if the resolver made it (so that its
+/// `captures`, which compiled code relies on for the closure layout, is
+/// the lambda's number of captures).
 pub fn lambda_info_of(template: &Template) -> Option<&LambdaInfo> {
-    template.code.downcast_ref::<LambdaInfo>()
+    let info = template.code.downcast_ref::<LambdaInfo>()?;
+    (info.captures.len() == template.captures as usize).then_some(info)
 }
 
 /// Whether a lambda's code reads its own closure (captured values or a
