@@ -231,7 +231,7 @@ impl Closure {
     pub fn new(template: Arc<Template>, mut value: impl FnMut(usize) -> Value) -> Closure {
         let n = template.captures as usize;
         let captured = if n <= Closure::INLINE {
-            let mut inline = [Value::UNBOUND, Value::UNBOUND];
+            let mut inline = [Value::UNBOUND; Closure::INLINE];
             for (i, slot) in inline.iter_mut().enumerate().take(n) {
                 *slot = value(i);
             }
@@ -254,7 +254,7 @@ impl Closure {
         }
         let mut values = values.into_iter();
         Some(Closure::new(template, |_| {
-            values.next().expect("as many values as captures")
+            values.next().unwrap_or(Value::UNBOUND)
         }))
     }
 
