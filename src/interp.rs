@@ -1003,6 +1003,7 @@ fn prim_float(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) 
         if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
             // SAFETY: see `peek`; the copies are only read.
             let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+            p.seen.note(&a, &b);
             if !a.is_fixnum() && !b.is_fixnum() {
                 // Two floats (immediate, zero or boxed), as the builtins
                 // compute them; anything else fails `as_float`.
@@ -1047,6 +1048,7 @@ fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize
                 if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
                     // SAFETY: see `peek`; the copies are only read, never released.
                     let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+                    p.seen.note(&a, &b);
                     if let Some(v) = prim2(p.op, &a, &b) {
                         return Ok(v);
                     }
@@ -1078,6 +1080,7 @@ fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize
         [x, y] => {
             let a = Arg::eval(ctx, x, f, c, base)?;
             let b = Arg::eval(ctx, y, f, c, base)?;
+            p.seen.note(&a, &b);
             if let Some(v) = prim2(p.op, &a, &b) {
                 return Ok(v);
             }

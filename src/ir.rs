@@ -9,6 +9,7 @@
 
 use lisp_runtime::object::Template;
 use lisp_runtime::{Span, Symbol, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// An index into the current frame.
@@ -82,6 +83,32 @@ pub struct PrimCall {
     pub args: Vec<Expr>,
     pub tail: bool,
     pub span: Span,
+    /// What the interpreter has seen here, for the JIT.
+    pub seen: Feedback,
+}
+
+/// Type feedback of one primitive site: the interpreter notes operands
+/// that were not all fixnums, and the JIT of a lambda that has run in the
+/// interpreter inlines float paths only where some were seen (the slow
+/// path still handles everything, so feedback affects speed, never
+/// results). Sites are shared by threads: the flag is written once.
+#[derive(Debug, Default)]
+pub struct Feedback(AtomicBool);
+
+impl Feedback {
+    /// Notes the operands of one evaluation that missed the fixnum path.
+    #[inline]
+    pub fn note(&self, a: &Value, b: &Value) {
+        let fixnums = a.is_fixnum() && b.is_fixnum();
+        if !fixnums && !self.0.load(Ordering::Relaxed) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether some evaluation had an operand other than a fixnum.
+    pub fn saw_non_fixnum(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// Primitives with inline fast paths in both tiers.

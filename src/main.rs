@@ -88,7 +88,22 @@ enum Command {
     Repl,
 }
 
+/// Turns transparent huge pages off for this process. mimalloc asks for
+/// them on its arenas, and the kernel then zeroes 2 MiB on the first touch
+/// of each: a short script (and the first JIT compilation, which touches a
+/// lot of fresh memory) spent a fifth of its time there. Measured with
+/// `perf record` on benches/fibfp.scm --jit: compile time 3.4-6 -> 2.4 ms.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only
+    // sets a flag of this process; a failure just leaves THP as it was.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     let worker = std::thread::Builder::new()
         .name("lisp-main".into())

@@ -465,6 +465,7 @@ impl Resolver<'_> {
             args,
             tail,
             span,
+            seen: Default::default(),
         }))))
     }
 }

@@ -1,6 +1,9 @@
 //! The golden suite: every `tests/lisp/NAME.lisp` runs in both tiers —
-//! interpreted, and with the JIT compiling every lambda on its first call
-//! (`--jit --jit-threshold 0`). Stdout must equal `NAME.out` exactly; every
+//! interpreted, with the JIT compiling every lambda on its first call
+//! (`--jit --jit-threshold 0`: code without type feedback), and with the
+//! JIT compiling each lambda after two interpreted calls (`--jit-threshold
+//! 2`: code specialised on what those calls saw, then run on anything
+//! else). Stdout must equal `NAME.out` exactly; every
 //! line of `NAME.err`, if present, must appear in stderr; the exit status
 //! must equal `NAME.status` (default 0). A difference between the tiers is
 //! reported as such.
@@ -121,13 +124,17 @@ fn golden_programs_pass_in_both_tiers() {
                 };
                 let interp = run(&program, &[]);
                 let jit = run(&program, &["--jit", "--jit-threshold", "0"]);
+                let warm = run(&program, &["--jit", "--jit-threshold", "2"]);
                 let mut found = check(&program, "interpreter", &interp);
                 found.extend(check(&program, "jit", &jit));
-                if interp.stdout != jit.stdout {
-                    found.push(format!(
-                        "{}: the tiers print different output",
-                        program.display()
-                    ));
+                found.extend(check(&program, "jit after warm-up", &warm));
+                for (name, other) in [("jit", &jit), ("jit after warm-up", &warm)] {
+                    if interp.stdout != other.stdout {
+                        found.push(format!(
+                            "{}: the interpreter and {name} print different output",
+                            program.display()
+                        ));
+                    }
                 }
                 failures.lock().unwrap().extend(found);
             });
@@ -138,7 +145,7 @@ fn golden_programs_pass_in_both_tiers() {
         failures.is_empty(),
         "{} of {} golden checks failed:\n\n{}",
         failures.len(),
-        selected.len() * 2,
+        selected.len() * 3,
         failures.join("\n\n")
     );
 }

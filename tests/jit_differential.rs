@@ -2,8 +2,9 @@
 //! seed (fixnum arithmetic overflowing into big integers, floats,
 //! comparisons, lists, closures, tail and non-tail recursion, caught and
 //! uncaught errors) must print the same stdout and stderr and exit with the
-//! same status interpreted and with every lambda compiled
-//! (`--jit --jit-threshold 0`).
+//! same status interpreted and with every lambda compiled, on its first
+//! call (`--jit --jit-threshold 0`) and after two interpreted calls whose
+//! type feedback the compiled code is specialised on (`--jit-threshold 2`).
 
 use std::path::Path;
 use std::process::Command;
@@ -171,10 +172,19 @@ struct Outcome {
 }
 
 fn run(file: &Path, jit: bool) -> Outcome {
+    run_with(
+        file,
+        if jit {
+            &["--jit", "--jit-threshold", "0"]
+        } else {
+            &[]
+        },
+    )
+}
+
+fn run_with(file: &Path, tier: &[&str]) -> Outcome {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisp"));
-    if jit {
-        cmd.args(["--jit", "--jit-threshold", "0"]);
-    }
+    cmd.args(tier);
     let out = cmd.arg("run").arg(file).output().expect("run lisp");
     Outcome {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -193,25 +203,30 @@ fn random_programs_print_the_same_in_both_tiers() {
         let file = dir.join(format!("program-{seed}.lisp"));
         std::fs::write(&file, &source).expect("write program");
         let interpreted = run(&file, false);
-        let compiled = run(&file, true);
         assert!(
             !interpreted.stdout.is_empty(),
             "seed {seed}: the program printed nothing:\n{source}\n{}",
             interpreted.stderr
         );
-        if interpreted.stdout != compiled.stdout
-            || interpreted.stderr != compiled.stderr
-            || interpreted.status != compiled.status
-        {
-            failures.push(format!(
-                "seed {seed}:\n{source}\n--- interpreter ({:?})\n{}{}\n--- jit ({:?})\n{}{}",
-                interpreted.status,
-                interpreted.stdout,
-                interpreted.stderr,
-                compiled.status,
-                compiled.stdout,
-                compiled.stderr
-            ));
+        // Compiled on first call (no type feedback), and after two
+        // interpreted calls (code specialised on what they saw).
+        for threshold in ["0", "2"] {
+            let compiled = run_with(&file, &["--jit", "--jit-threshold", threshold]);
+            if interpreted.stdout != compiled.stdout
+                || interpreted.stderr != compiled.stderr
+                || interpreted.status != compiled.status
+            {
+                failures.push(format!(
+                    "seed {seed}:\n{source}\n--- interpreter ({:?})\n{}{}\n\
+                     --- jit, threshold {threshold} ({:?})\n{}{}",
+                    interpreted.status,
+                    interpreted.stdout,
+                    interpreted.stderr,
+                    compiled.status,
+                    compiled.stdout,
+                    compiled.stderr
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -113,6 +113,17 @@ intrinsics! {
     VectorSet = jit_vector_set(I64, I64, I64) -> I64;
 }
 
+impl Intrinsic {
+    /// Whether a call can run Lisp code or assign a global, and so change
+    /// `Ctx::prims_redefined` (compiled code reloads it afterwards).
+    pub fn runs_lisp(self) -> bool {
+        matches!(
+            self,
+            Intrinsic::Apply | Intrinsic::Prim | Intrinsic::SetGlobal
+        )
+    }
+}
+
 /// The span a site word denotes.
 fn site_span(site: u64) -> Span {
     if site == 0 {

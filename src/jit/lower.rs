@@ -61,6 +61,11 @@ pub struct Lower<'a, 'f> {
     pub fixnums: HashSet<Clif>,
     /// The stack slot small spills share.
     shared_spill: Option<StackSlot>,
+    /// Whether the lambda ran in the interpreter first, so its primitive
+    /// sites carry type feedback (see `ir::Feedback`).
+    pub has_feedback: bool,
+    /// The variable holding the `Ctx::prims_redefined` byte.
+    prims_var: Variable,
 }
 
 /// Words a shared spill slot holds.
@@ -127,6 +132,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             .collect();
         let header = b.create_block();
         let raise_exit = b.create_block();
+        let prims_var = b.declare_var(types::I32);
         let mut l = Lower {
             b,
             code,
@@ -145,7 +151,10 @@ impl<'a, 'f> Lower<'a, 'f> {
             self_func,
             fixnums: HashSet::new(),
             shared_spill: None,
+            has_feedback: template.heat.load(std::sync::atomic::Ordering::Relaxed) > 0,
+            prims_var,
         };
+        l.refresh_prims();
         let unbound = l.iconst(Value::UNBOUND.raw());
         for i in 0..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
@@ -293,15 +302,24 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     // ----- small emitters -----
 
-    /// Loads `Ctx::prims_redefined`: nonzero once a guarded builtin's
-    /// global may no longer hold that builtin.
+    /// `Ctx::prims_redefined`: nonzero once a guarded builtin's global
+    /// may no longer hold that builtin. The byte is loaded at entry and
+    /// again after each call that can run Lisp code (`refresh_prims`):
+    /// nothing else can change it, since globals are per thread.
     pub fn prims_redefined(&mut self) -> Clif {
-        self.b.ins().uload8(
+        self.b.use_var(self.prims_var)
+    }
+
+    /// Reloads `Ctx::prims_redefined` (after a call that may have run Lisp
+    /// code, which may have redefined a guarded builtin).
+    pub fn refresh_prims(&mut self) {
+        let byte = self.b.ins().uload8(
             types::I32,
             MemFlagsData::trusted(),
             self.ctx,
             self.layout.ctx_prims_redefined,
-        )
+        );
+        self.b.def_var(self.prims_var, byte);
     }
 
     pub fn iconst(&mut self, word: u64) -> Clif {
@@ -345,10 +363,14 @@ impl<'a, 'f> Lower<'a, 'f> {
             }
         };
         let inst = self.b.ins().call(func, operands);
-        match self.b.inst_results(inst).first() {
+        let r = match self.b.inst_results(inst).first() {
             Some(&v) => v,
             None => self.ctx,
+        };
+        if i.runs_lisp() {
+            self.refresh_prims();
         }
+        r
     }
 
     /// A stack slot holding `words`; returns its address.

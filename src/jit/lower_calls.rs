@@ -197,6 +197,7 @@ impl Lower<'_, '_> {
         let sig = self.b.import_signature(direct_signature(n));
         let inst = self.b.ins().call_indirect(sig, code, &operands);
         let r = self.b.inst_results(inst)[0];
+        self.refresh_prims();
         if let Some(held) = held {
             self.drop_value(held);
         }
@@ -247,6 +248,7 @@ impl Lower<'_, '_> {
             .declare_func_in_func(self.self_func, self.b.func);
         let inst = self.b.ins().call(callee, &operands);
         let r = self.b.inst_results(inst)[0];
+        self.refresh_prims();
         if source == Source::Owned {
             self.drop_value(f);
         }

@@ -27,7 +27,8 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
-        if let Some(tree) = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const()) {
+        let tree = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const());
+        if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
             let merge = self.b.create_block();
             self.b.append_block_param(merge, types::I64);
             let (results, generic) = self.fused_floats(&[&tree], false);
@@ -49,7 +50,8 @@ impl Lower<'_, '_> {
         self.b.append_block_param(merge, types::I64);
 
         self.b.switch_to_block(fast);
-        self.fast_path(p.op, &operands, slow, merge);
+        let floats = self.expects_floats(p);
+        self.fast_path(p.op, floats, &operands, slow, merge);
 
         self.b.switch_to_block(slow);
         let r = self.prim_slow(p, &operands);
@@ -74,7 +76,8 @@ impl Lower<'_, '_> {
         if !comparison && !predicate {
             return Ok(false);
         }
-        if comparison {
+        let floats = self.expects_floats(p);
+        if comparison && floats {
             let trees = (float_tree(&p.args[0]), float_tree(&p.args[1]));
             if let (Some(x), Some(y)) = trees {
                 if x.ops() + y.ops() >= 1 || x.has_const() || y.has_const() {
@@ -91,17 +94,16 @@ impl Lower<'_, '_> {
         if comparison {
             // Fixnums and floats are immediates: nothing to drop.
             let (a, b) = (words[0], words[1]);
-            let not_fixnums = self.b.create_block();
+            let floats = floats && self.may_be_floats(a, b);
+            let not_fixnums = if floats { self.b.create_block() } else { slow };
             self.if_fixnums(a, b, not_fixnums);
             let c = self.b.ins().icmp(int_cc(p.op), a, b);
             self.b.ins().brif(c, yes, &[], no, &[]);
-            self.b.switch_to_block(not_fixnums);
-            if self.may_be_floats(a, b) {
+            if floats {
+                self.b.switch_to_block(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let c = self.b.ins().fcmp(float_cc(p.op), x, y);
                 self.b.ins().brif(c, yes, &[], no, &[]);
-            } else {
-                self.b.ins().jump(slow, &[]);
             }
         } else {
             let c = match p.op {
@@ -309,7 +311,15 @@ impl Lower<'_, '_> {
 
     /// Emits the inline cases of `op`; each jumps to `done` with an owned
     /// result after dropping owned operands, or falls to `slow`.
-    fn fast_path(&mut self, op: PrimOp, operands: &[(Clif, bool)], slow: Block, done: Block) {
+    /// Float paths are emitted only when `floats` says they may be taken.
+    fn fast_path(
+        &mut self,
+        op: PrimOp,
+        floats: bool,
+        operands: &[(Clif, bool)],
+        slow: Block,
+        done: Block,
+    ) {
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         let finish = |l: &mut Self, v: Clif| {
             l.b.ins().jump(done, &[BlockArg::Value(v)]);
@@ -317,7 +327,8 @@ impl Lower<'_, '_> {
         match op {
             PrimOp::Add | PrimOp::Sub | PrimOp::Mul => {
                 let (a, b) = (words[0], words[1]);
-                let not_fixnums = self.b.create_block();
+                let floats = floats && self.may_be_floats(a, b);
+                let not_fixnums = if floats { self.b.create_block() } else { slow };
                 self.if_fixnums(a, b, not_fixnums);
                 let (r, overflow) = match op {
                     PrimOp::Add => self.b.ins().sadd_overflow(a, b),
@@ -331,11 +342,10 @@ impl Lower<'_, '_> {
                 self.b.ins().brif(overflow, slow, &[], ok, &[]);
                 self.b.switch_to_block(ok);
                 finish(self, r);
-                self.b.switch_to_block(not_fixnums);
-                if !self.may_be_floats(a, b) {
-                    self.b.ins().jump(slow, &[]);
+                if !floats {
                     return;
                 }
+                self.b.switch_to_block(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let f = match op {
                     PrimOp::Add => self.b.ins().fadd(x, y),
@@ -347,16 +357,16 @@ impl Lower<'_, '_> {
             }
             PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq => {
                 let (a, b) = (words[0], words[1]);
-                let not_fixnums = self.b.create_block();
+                let floats = floats && self.may_be_floats(a, b);
+                let not_fixnums = if floats { self.b.create_block() } else { slow };
                 self.if_fixnums(a, b, not_fixnums);
                 let c = self.b.ins().icmp(int_cc(op), a, b);
                 let r = self.bool_word(c);
                 finish(self, r);
-                self.b.switch_to_block(not_fixnums);
-                if !self.may_be_floats(a, b) {
-                    self.b.ins().jump(slow, &[]);
+                if !floats {
                     return;
                 }
+                self.b.switch_to_block(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let c = self.b.ins().fcmp(float_cc(op), x, y);
                 let r = self.bool_word(c);
@@ -463,6 +473,13 @@ impl Lower<'_, '_> {
 
     /// Whether both words can be floats: a fixnum constant never is, so
     /// the inline float path would only ever fall to the slow path.
+    /// Whether float operands are worth an inline path at `p`: always
+    /// without feedback (a lambda compiled before it ever ran), otherwise
+    /// only where the interpreter saw operands other than fixnums.
+    fn expects_floats(&self, p: &PrimCall) -> bool {
+        !self.has_feedback || p.seen.saw_non_fixnum()
+    }
+
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {
         !self.fixnums.contains(&a) && !self.fixnums.contains(&b)
     }

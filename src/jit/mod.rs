@@ -326,6 +326,14 @@ fn define_lambda(
     if let Some(vcode) = context.compiled_code().and_then(|c| c.vcode.as_ref()) {
         eprintln!("{vcode}");
     }
+    if let (Some(dir), Some(compiled)) = (
+        std::env::var_os("LISP_JIT_CODE_DIR"),
+        context.compiled_code(),
+    ) {
+        // Raw machine code, for `objdump -D -b binary -mi386:x86-64`.
+        let path = std::path::Path::new(&dir).join(format!("lambda{n}.bin"));
+        let _ = std::fs::write(path, compiled.code_buffer());
+    }
     code.module.clear_context(context);
     if uses_shared_entry(info) {
         return Ok((body, None));

@@ -4,9 +4,10 @@
 //! two calling conventions compiled code uses (see `abi` in ARCHITECTURE.md).
 
 use super::intrinsics::{Intrinsic, Ty};
-use cranelift_codegen::ir::{types, AbiParam, Signature};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
 use std::collections::HashMap;
@@ -45,6 +46,10 @@ impl CodeModule {
                 .map_err(|e| e.to_string())?;
             intrinsics.insert(i, id);
         }
+        for i in [Intrinsic::Free, Intrinsic::Drop] {
+            let id = preserving_wrapper(&mut module, intrinsics[&i], i, host_cc)?;
+            intrinsics.insert(i, id);
+        }
         Ok(CodeModule {
             module,
             intrinsics,
@@ -70,6 +75,46 @@ pub fn direct_signature(nargs: usize) -> Signature {
     }
     sig.returns.push(AbiParam::new(types::I64));
     sig
+}
+
+/// Defines a function in the `preserve_all` convention that calls the
+/// one-argument, no-result intrinsic `import`; JIT code calls it instead.
+/// Freeing an object is a cold path at every drop of an owned word, and a
+/// host-convention call there clobbers the caller-saved registers, so the
+/// register allocator spilled values live across every drop (a loop's
+/// counters went through the stack each iteration). The wrapper saves
+/// what the call clobbers itself, only when it runs.
+fn preserving_wrapper(
+    module: &mut JITModule,
+    import: FuncId,
+    i: Intrinsic,
+    host_cc: CallConv,
+) -> Result<FuncId, String> {
+    let mut sig = Signature::new(CallConv::PreserveAll);
+    sig.params.push(AbiParam::new(types::I64));
+    let id = module
+        .declare_function(&format!("{}_preserving", i.name()), Linkage::Local, &sig)
+        .map_err(|e| e.to_string())?;
+    let mut context = module.make_context();
+    context.func.signature = sig;
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let block = b.create_block();
+        b.append_block_params_for_function_params(block);
+        b.switch_to_block(block);
+        let word = b.block_params(block)[0];
+        let callee = module.declare_func_in_func(import, b.func);
+        b.ins().call(callee, &[word]);
+        b.ins().return_(&[]);
+        b.seal_all_blocks();
+        b.finalize(module.isa().frontend_config());
+    }
+    debug_assert_eq!(intrinsic_signature(i, host_cc).params.len(), 1);
+    module
+        .define_function(id, &mut context)
+        .map_err(|e| e.to_string())?;
+    Ok(id)
 }
 
 fn intrinsic_signature(i: Intrinsic, cc: CallConv) -> Signature {
