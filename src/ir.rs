@@ -9,7 +9,7 @@
 
 use lisp_runtime::object::Template;
 use lisp_runtime::{Span, Symbol, Value};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// An index into the current frame.
@@ -87,27 +87,45 @@ pub struct PrimCall {
     pub seen: Feedback,
 }
 
-/// Type feedback of one primitive site: the interpreter notes operands
-/// that were not all fixnums, and the JIT of a lambda that has run in the
-/// interpreter inlines float paths only where some were seen (the slow
-/// path still handles everything, so feedback affects speed, never
-/// results). Sites are shared by threads: the flag is written once.
+/// Type feedback of one primitive site: the interpreter notes whether
+/// its operands were all fixnums or not, and the JIT of a lambda that has
+/// run in the interpreter leaves out the inline float paths of sites that
+/// ran and only ever saw fixnums (the slow path still handles everything,
+/// so feedback affects speed, never results). Sites are shared by
+/// threads: each flag is written once.
 #[derive(Debug, Default)]
-pub struct Feedback(AtomicBool);
+pub struct Feedback(AtomicU8);
+
+const SAW_FIXNUMS: u8 = 1;
+const SAW_OTHERS: u8 = 2;
 
 impl Feedback {
-    /// Notes the operands of one evaluation that missed the fixnum path.
+    /// Notes one evaluation on fixnums.
+    #[inline(always)]
+    pub fn note_fixnums(&self) {
+        self.set(SAW_FIXNUMS);
+    }
+
+    /// Notes the operands of one evaluation.
     #[inline]
     pub fn note(&self, a: &Value, b: &Value) {
-        let fixnums = a.is_fixnum() && b.is_fixnum();
-        if !fixnums && !self.0.load(Ordering::Relaxed) {
-            self.0.store(true, Ordering::Relaxed);
+        if a.is_fixnum() && b.is_fixnum() {
+            self.set(SAW_FIXNUMS);
+        } else {
+            self.set(SAW_OTHERS);
         }
     }
 
-    /// Whether some evaluation had an operand other than a fixnum.
-    pub fn saw_non_fixnum(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+    #[inline(always)]
+    fn set(&self, flag: u8) {
+        if self.0.load(Ordering::Relaxed) & flag == 0 {
+            self.0.fetch_or(flag, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the site ran, and only ever on fixnums.
+    pub fn only_fixnums(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == SAW_FIXNUMS
     }
 }
 

@@ -473,11 +473,11 @@ impl Lower<'_, '_> {
 
     /// Whether both words can be floats: a fixnum constant never is, so
     /// the inline float path would only ever fall to the slow path.
-    /// Whether float operands are worth an inline path at `p`: always
-    /// without feedback (a lambda compiled before it ever ran), otherwise
-    /// only where the interpreter saw operands other than fixnums.
+    /// Whether float operands are worth an inline path at `p`: always,
+    /// unless the lambda ran in the interpreter and `p` only ever saw
+    /// fixnums there.
     fn expects_floats(&self, p: &PrimCall) -> bool {
-        !self.has_feedback || p.seen.saw_non_fixnum()
+        !(self.has_feedback && p.seen.only_fixnums())
     }
 
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {

@@ -150,6 +150,12 @@ fn isa() -> Result<OwnedTargetIsa, String> {
     ] {
         flags.set(name, value).map_err(|e| e.to_string())?;
     }
+    if let Ok(extra) = std::env::var("LISP_JIT_FLAGS") {
+        for kv in extra.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, "true"));
+            flags.set(k, v).map_err(|e| e.to_string())?;
+        }
+    }
 
     let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
     builder
