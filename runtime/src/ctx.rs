@@ -43,6 +43,9 @@ pub struct Ctx {
     /// this one byte instead of the globals; their slow paths check the
     /// global itself, so a stale nonzero only costs speed.
     pub prims_redefined: u8,
+    /// Where compiled code's register-preserving wrappers of runtime
+    /// functions leave their result (a word, read right after the call).
+    pub jit_result: u64,
     /// Closures the interpreter is running straight out of the global
     /// table without holding a count of their own, innermost last, with
     /// how many nested calls of the same word each entry stands for.
@@ -69,6 +72,7 @@ impl Ctx {
             jit_threshold: u32::MAX,
             interrupt: Arc::new(AtomicBool::new(false)),
             prims_redefined: 1,
+            jit_result: 0,
             borrowed: Vec::new(),
             retired: Vec::new(),
         }

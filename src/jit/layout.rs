@@ -49,6 +49,8 @@ pub struct Layout {
     pub interrupt_flag: i32,
     /// From a `Ctx`: the `prims_redefined` byte.
     pub ctx_prims_redefined: i32,
+    /// `Ctx::jit_result`.
+    pub ctx_jit_result: i32,
 }
 
 /// Probes the layout; `None` when something is not as the JIT expects.
@@ -127,6 +129,7 @@ pub fn probe() -> Option<Layout> {
         strong_count,
         ctx_interrupt: offset_of!(Ctx, interrupt) as i32,
         ctx_prims_redefined: offset_of!(Ctx, prims_redefined) as i32,
+        ctx_jit_result: offset_of!(Ctx, jit_result) as i32,
         interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)

@@ -100,6 +100,14 @@ pub fn invariant() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
+/// Whether `e` is a variable or a constant (no work to speak of).
+fn is_leaf(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Const(_) | Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef | Expr::Global(..)
+    )
+}
+
 /// Shorthand for a block argument list.
 pub fn args(values: &[Clif]) -> Vec<BlockArg> {
     values.iter().map(|&v| BlockArg::Value(v)).collect()
@@ -353,10 +361,11 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Calls an intrinsic; returns its result (or a dummy when it has none).
     pub fn call(&mut self, i: Intrinsic, operands: &[Clif]) -> Clif {
+        let preserving = self.code.preserving.get(&i).copied();
         let func = match self.refs.get(&i) {
             Some(&f) => f,
             None => {
-                let id = self.code.intrinsics[&i];
+                let id = preserving.unwrap_or(self.code.intrinsics[&i]);
                 let f = self.code.module.declare_func_in_func(id, self.b.func);
                 self.refs.insert(i, f);
                 f
@@ -365,6 +374,13 @@ impl<'a, 'f> Lower<'a, 'f> {
         let inst = self.b.ins().call(func, operands);
         let r = match self.b.inst_results(inst).first() {
             Some(&v) => v,
+            // A preserving wrapper leaves the result in the context.
+            None if preserving.is_some() && i.result().is_some() => self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                self.ctx,
+                self.layout.ctx_jit_result,
+            ),
             None => self.ctx,
         };
         if i.runs_lisp() {
@@ -596,6 +612,17 @@ impl<'a, 'f> Lower<'a, 'f> {
         match e {
             Expr::If(test, then, otherwise) => {
                 let (then_block, else_block) = self.test(test)?;
+                // Blocks are laid out in the order they are filled, and the
+                // first follows the test: make that the arm that does the
+                // work (a loop's next iteration, a recursion's general
+                // case) rather than one that just returns a variable or
+                // a constant, so the common path falls through.
+                if is_leaf(then) && !is_leaf(otherwise) {
+                    self.b.switch_to_block(else_block);
+                    self.tail(otherwise)?;
+                    self.b.switch_to_block(then_block);
+                    return self.tail(then);
+                }
                 self.b.switch_to_block(then_block);
                 self.tail(then)?;
                 self.b.switch_to_block(else_block);

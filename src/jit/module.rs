@@ -4,7 +4,7 @@
 //! two calling conventions compiled code uses (see `abi` in ARCHITECTURE.md).
 
 use super::intrinsics::{Intrinsic, Ty};
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -23,6 +23,8 @@ pub const DIRECT_PREFIX: usize = 5;
 pub struct CodeModule {
     pub module: JITModule,
     pub intrinsics: HashMap<Intrinsic, FuncId>,
+    /// Register-preserving wrappers of cold intrinsics (`preserving_wrapper`).
+    pub preserving: HashMap<Intrinsic, FuncId>,
     pub host_cc: CallConv,
 }
 
@@ -46,13 +48,15 @@ impl CodeModule {
                 .map_err(|e| e.to_string())?;
             intrinsics.insert(i, id);
         }
-        for i in [Intrinsic::Free, Intrinsic::Drop] {
+        let mut preserving = HashMap::new();
+        for i in [Intrinsic::Free, Intrinsic::Drop, Intrinsic::Prim] {
             let id = preserving_wrapper(&mut module, intrinsics[&i], i, host_cc)?;
-            intrinsics.insert(i, id);
+            preserving.insert(i, id);
         }
         Ok(CodeModule {
             module,
             intrinsics,
+            preserving,
             host_cc,
         })
     }
@@ -78,20 +82,24 @@ pub fn direct_signature(nargs: usize) -> Signature {
 }
 
 /// Defines a function in the `preserve_all` convention that calls the
-/// one-argument, no-result intrinsic `import`; JIT code calls it instead.
-/// Freeing an object is a cold path at every drop of an owned word, and a
-/// host-convention call there clobbers the caller-saved registers, so the
-/// register allocator spilled values live across every drop (a loop's
-/// counters went through the stack each iteration). The wrapper saves
-/// what the call clobbers itself, only when it runs.
+/// intrinsic `import` with its arguments; compiled code calls it instead
+/// on cold paths. A host-convention call clobbers the caller-saved
+/// registers, so the register allocator spilled every value live across
+/// a cold call where it was defined, on the hot path too (a loop's counter
+/// went through the stack each iteration); the wrapper saves what the
+/// call clobbers itself, only when it runs. `preserve_all` functions
+/// return nothing: a result is stored in `Ctx::jit_result` (the first
+/// argument of every intrinsic with a result that is wrapped is the
+/// context).
 fn preserving_wrapper(
     module: &mut JITModule,
     import: FuncId,
     i: Intrinsic,
     host_cc: CallConv,
 ) -> Result<FuncId, String> {
+    let host = intrinsic_signature(i, host_cc);
     let mut sig = Signature::new(CallConv::PreserveAll);
-    sig.params.push(AbiParam::new(types::I64));
+    sig.params = host.params.clone();
     let id = module
         .declare_function(&format!("{}_preserving", i.name()), Linkage::Local, &sig)
         .map_err(|e| e.to_string())?;
@@ -103,14 +111,18 @@ fn preserving_wrapper(
         let block = b.create_block();
         b.append_block_params_for_function_params(block);
         b.switch_to_block(block);
-        let word = b.block_params(block)[0];
+        let params = b.block_params(block).to_vec();
         let callee = module.declare_func_in_func(import, b.func);
-        b.ins().call(callee, &[word]);
+        let inst = b.ins().call(callee, &params);
+        if let Some(&result) = b.inst_results(inst).first() {
+            let offset = std::mem::offset_of!(lisp_runtime::Ctx, jit_result) as i32;
+            b.ins()
+                .store(MemFlagsData::trusted(), result, params[0], offset);
+        }
         b.ins().return_(&[]);
         b.seal_all_blocks();
         b.finalize(module.isa().frontend_config());
     }
-    debug_assert_eq!(intrinsic_signature(i, host_cc).params.len(), 1);
     module
         .define_function(id, &mut context)
         .map_err(|e| e.to_string())?;
