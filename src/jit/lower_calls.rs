@@ -174,13 +174,73 @@ impl Lower<'_, '_> {
         // A call of the running closure (plain recursion through a global)
         // calls this very function: the caller of this activation keeps
         // the closure alive, so it is borrowed as it is.
-        if !self.info.rest && n == self.info.required as usize {
-            self.recursive_call(f, source, &argv, &lent, site, merge);
+        let recursive = !self.info.rest && n == self.info.required as usize;
+        if recursive {
+            let known_self = matches!(call.func, Expr::SelfRef);
+            self.recursive_call(f, source, &argv, &lent, site, merge, known_self);
+            if known_self {
+                return Ok(self.finish_call(source, &lent, merge));
+            }
         }
-        self.dispatch(f, n, direct, slow);
+        // A call of the global this lambda was defined as is recursion
+        // unless the global was reassigned: anything else takes the
+        // generic path, with no inline test for other compiled closures.
+        let direct_path = !(recursive && self.names_self(&call.func));
+        if direct_path {
+            self.dispatch(f, n, direct, slow);
+        } else {
+            self.b.set_cold_block(slow);
+            self.b.ins().jump(slow, &[]);
+        }
 
+        if direct_path {
+            self.direct_call(f, source, &argv, &lent, site, direct, merge);
+        }
+
+        self.b.switch_to_block(slow);
+        let r = self.generic_call(f, source, &argv, &lent, site, false);
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        Ok(self.finish_call(source, &lent, merge))
+    }
+
+    /// Continues at `merge` after a call: forgets the temporaries it
+    /// consumed and checks its result.
+    fn finish_call(&mut self, source: Source, lent: &[bool], merge: Block) -> Clif {
+        self.b.switch_to_block(merge);
+        let owned_args = lent.iter().filter(|&&l| !l).count();
+        let n_temps = owned_args + (source == Source::Owned) as usize;
+        self.temps.truncate(self.temps.len() - n_temps);
+        let r = self.b.block_params(merge)[0];
+        self.check(r);
+        r
+    }
+
+    /// Whether `func` is the global this lambda was defined as (`(define
+    /// (f ...) ... (f ...))`).
+    fn names_self(&self, func: &Expr) -> bool {
+        match (func, self.info.name) {
+            (Expr::Global(id, _), Some(name)) => lisp_runtime::globals::global_name(*id) == name,
+            _ => false,
+        }
+    }
+
+    /// The call of a compiled closure's direct entry `code` (the parameter
+    /// of block `direct`), jumping to `merge` with the result.
+    #[allow(clippy::too_many_arguments)]
+    fn direct_call(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: &[Clif],
+        lent: &[bool],
+        site: Clif,
+        direct: Block,
+        merge: Block,
+    ) {
+        let n = argv.len();
         self.b.switch_to_block(direct);
-        self.clone_lent(&argv, &lent);
+        self.clone_lent(argv, lent);
         let word = self.b.block_params(direct)[0];
         let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
         let held = if source == Source::Global {
@@ -193,7 +253,7 @@ impl Lower<'_, '_> {
         };
         let zero = self.iconst(0);
         let mut operands = vec![self.ctx, f, zero, zero, site];
-        operands.extend(&argv);
+        operands.extend(argv);
         let sig = self.b.import_signature(direct_signature(n));
         let inst = self.b.ins().call_indirect(sig, code, &operands);
         let r = self.b.inst_results(inst)[0];
@@ -205,25 +265,14 @@ impl Lower<'_, '_> {
             self.drop_value(f);
         }
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-
-        self.b.switch_to_block(slow);
-        let r = self.generic_call(f, source, &argv, &lent, site, false);
-        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-
-        self.b.switch_to_block(merge);
-        let owned_args = lent.iter().filter(|&&l| !l).count();
-        let n_temps = owned_args + (source == Source::Owned) as usize;
-        self.temps.truncate(self.temps.len() - n_temps);
-        let r = self.b.block_params(merge)[0];
-        self.check(r);
-        Ok(r)
     }
 
-    /// When `f` runs this very code (`is_self`), calls this function
-    /// directly and jumps to `merge` with the result; continues in a fresh
-    /// block otherwise. `f` is then either the running closure, which the
+    /// When `f` runs this very code (`is_self`, or `known_self`), calls
+    /// this function directly and jumps to `merge` with the result;
+    /// continues in a fresh block otherwise. `f` is then either the running closure, which the
     /// caller of this activation keeps alive, or a closure of the same
     /// template whose code never reads its closure: borrowed as it is.
+    #[allow(clippy::too_many_arguments)]
     fn recursive_call(
         &mut self,
         f: Clif,
@@ -232,11 +281,16 @@ impl Lower<'_, '_> {
         lent: &[bool],
         site: Clif,
         merge: Block,
+        known_self: bool,
     ) {
         let recursive = self.b.create_block();
         let other = self.b.create_block();
-        let same = self.is_self(f);
-        self.b.ins().brif(same, recursive, &[], other, &[]);
+        if known_self {
+            self.b.ins().jump(recursive, &[]);
+        } else {
+            let same = self.is_self(f);
+            self.b.ins().brif(same, recursive, &[], other, &[]);
+        }
         self.b.switch_to_block(recursive);
         self.clone_lent(argv, lent);
         let zero = self.iconst(0);
@@ -253,7 +307,9 @@ impl Lower<'_, '_> {
             self.drop_value(f);
         }
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-        self.b.switch_to_block(other);
+        if !known_self {
+            self.b.switch_to_block(other);
+        }
     }
 
     /// Which arguments of a non-tail call can be lent (see `call_expr`):
@@ -337,10 +393,16 @@ impl Lower<'_, '_> {
         let n = argv.len();
         let site = self.site(call.span);
         if let Some(params) = self_params {
-            let is_self = self.is_self(f);
+            // `SelfRef` is the running closure: nothing to test.
+            let known_self = matches!(call.func, Expr::SelfRef);
             let self_block = self.b.create_block();
             let other = self.b.create_block();
-            self.b.ins().brif(is_self, self_block, &[], other, &[]);
+            if known_self {
+                self.b.ins().jump(self_block, &[]);
+            } else {
+                let is_self = self.is_self(f);
+                self.b.ins().brif(is_self, self_block, &[], other, &[]);
+            }
             self.b.switch_to_block(self_block);
             let incoming = self.loop_arguments(&argv, params);
             if source == Source::Owned {
@@ -348,6 +410,13 @@ impl Lower<'_, '_> {
             }
             self.restart_frame(&moved);
             self.b.ins().jump(self.header, &args(&incoming));
+            if known_self {
+                // The temporaries `callee` listed are consumed.
+                let moved_count = moved.iter().filter(|&&m| m).count();
+                let pushed = argv.len() - moved_count + (source == Source::Owned) as usize;
+                self.temps.truncate(self.temps.len() - pushed);
+                return Ok(());
+            }
             self.b.switch_to_block(other);
             // Anything else gets owned arguments, as usual.
             for (i, &m) in moved.iter().enumerate() {
@@ -359,6 +428,13 @@ impl Lower<'_, '_> {
         }
         let direct = self.b.create_block();
         let slow = self.b.create_block();
+        // As in `call_expr`: a self-named global is a loop, or generic.
+        if self_params.is_some() && !self.info.rest && self.names_self(&call.func) {
+            self.b.set_cold_block(slow);
+            self.b.ins().jump(slow, &[]);
+            self.tail_generic(f, source, &argv, site, slow);
+            return Ok(());
+        }
         self.dispatch(f, n, direct, slow);
 
         self.b.switch_to_block(direct);
@@ -377,12 +453,17 @@ impl Lower<'_, '_> {
         let sig = self.b.import_signature(direct_signature(n));
         self.b.ins().return_call_indirect(sig, code, &operands);
 
+        self.tail_generic(f, source, &argv, site, slow);
+        Ok(())
+    }
+
+    /// The generic path of a tail call, in block `slow`.
+    fn tail_generic(&mut self, f: Clif, source: Source, argv: &[Clif], site: Clif, slow: Block) {
         self.b.switch_to_block(slow);
-        let r = self.generic_call(f, source, &argv, &[], site, true);
-        self.consumed(f, source, &argv);
+        let r = self.generic_call(f, source, argv, &[], site, true);
+        self.consumed(f, source, argv);
         self.check(r);
         self.return_value(r);
-        Ok(())
     }
 
     /// How many loop-header arguments a self call with `n` arguments
