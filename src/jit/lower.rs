@@ -39,7 +39,7 @@ pub struct Lower<'a, 'f> {
     pub layout: Layout,
     pub info: &'a LambdaInfo,
     pub template: &'a Arc<Template>,
-    refs: HashMap<Intrinsic, FuncRef>,
+    refs: HashMap<(Intrinsic, bool), FuncRef>,
     pub ctx: Clif,
     pub closure: Clif,
     /// The stack slot holding the `keep`, frame template and frame site
@@ -361,13 +361,19 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Calls an intrinsic; returns its result (or a dummy when it has none).
     pub fn call(&mut self, i: Intrinsic, operands: &[Clif]) -> Clif {
-        let preserving = self.code.preserving.get(&i).copied();
-        let func = match self.refs.get(&i) {
+        self.call_as(i, operands, true)
+    }
+
+    /// `call`, through the register-preserving wrapper of `i` if it has
+    /// one and `preserve` (for cold paths), else straight to the runtime.
+    pub fn call_as(&mut self, i: Intrinsic, operands: &[Clif], preserve: bool) -> Clif {
+        let preserving = self.code.preserving.get(&i).copied().filter(|_| preserve);
+        let func = match self.refs.get(&(i, preserving.is_some())) {
             Some(&f) => f,
             None => {
                 let id = preserving.unwrap_or(self.code.intrinsics[&i]);
                 let f = self.code.module.declare_func_in_func(id, self.b.func);
-                self.refs.insert(i, f);
+                self.refs.insert((i, preserving.is_some()), f);
                 f
             }
         };
@@ -460,7 +466,9 @@ impl<'a, 'f> Lower<'a, 'f> {
         let last = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
         self.b.ins().brif(last, unique, &[], dec, &[]);
         self.b.switch_to_block(unique);
-        self.call(Intrinsic::Drop, &[v]);
+        // Not a cold path in code that allocates: a plain call, since
+        // the wrapper's saving every register costs more than a free.
+        self.call_as(Intrinsic::Drop, &[v], false);
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(dec);
         let one = self.b.ins().iconst(types::I64, 1);
