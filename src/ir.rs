@@ -118,8 +118,11 @@ impl Feedback {
 
     #[inline(always)]
     fn set(&self, flag: u8) {
-        if self.0.load(Ordering::Relaxed) & flag == 0 {
-            self.0.fetch_or(flag, Ordering::Relaxed);
+        let seen = self.0.load(Ordering::Relaxed);
+        if seen & flag == 0 {
+            // Not a read-modify-write: two threads noting different flags
+            // at once may lose one, which only costs speed.
+            self.0.store(seen | flag, Ordering::Relaxed);
         }
     }
 

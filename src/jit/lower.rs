@@ -66,6 +66,14 @@ pub struct Lower<'a, 'f> {
     pub has_feedback: bool,
     /// The variable holding the `Ctx::prims_redefined` byte.
     prims_var: Variable,
+    /// Frame slots read exactly once by the rest of the expression being
+    /// lowered, after which the frame dies (a tail call's argument, a
+    /// value returned from tail position): that read may move the value
+    /// out (see `consume`) instead of borrowing it and leaving a drop for
+    /// the frame's end.
+    pub consumable: Vec<u32>,
+    /// The slots the primitive being lowered moves its operands out of.
+    pub consuming: Vec<u32>,
 }
 
 /// Words a shared spill slot holds.
@@ -98,6 +106,73 @@ pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
 /// is always valid to read (so it may be shared and hoisted).
 pub fn invariant() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// The frame slots that `exprs[k]` reads exactly once and that nothing
+/// evaluated after it (`exprs[k+1..]`, and `also` if given) reads: their
+/// read in `exprs[k]` is the last one of the frame when the frame dies
+/// right after (a tail call, a returned value).
+pub fn last_reads(exprs: &[Expr], k: usize, also: Option<&Expr>) -> Vec<u32> {
+    let mut slots = Vec::new();
+    collect_locals(&exprs[k], &mut slots);
+    slots.sort_unstable();
+    slots.dedup();
+    slots.retain(|&s| {
+        read_count(&exprs[k], s) == 1
+            && exprs[k + 1..].iter().all(|e| read_count(e, s) == 0)
+            && also.is_none_or(|e| read_count(e, s) == 0)
+    });
+    slots
+}
+
+/// The slots `e` reads as plain values (`Local`).
+fn collect_locals(e: &Expr, out: &mut Vec<u32>) {
+    match e {
+        Expr::Local(s) => out.push(*s),
+        Expr::If(a, b, c) => {
+            for x in [a, b, c] {
+                collect_locals(x, out);
+            }
+        }
+        Expr::Prim(p) => p.args.iter().for_each(|a| collect_locals(a, out)),
+        Expr::Call(c) => {
+            collect_locals(&c.func, out);
+            c.args.iter().for_each(|a| collect_locals(a, out));
+        }
+        _ => {}
+    }
+}
+
+/// How many times `e` reads or writes `slot` (2 standing for "more than
+/// once"; a lambda capturing it, or anything binding it, counts as 2).
+fn read_count(e: &Expr, slot: u32) -> usize {
+    let n = match e {
+        Expr::Local(s) | Expr::LocalCell(s, _) => (*s == slot) as usize,
+        Expr::MakeCell(s) => 2 * (*s == slot) as usize,
+        Expr::Const(_)
+        | Expr::Captured(_)
+        | Expr::CapturedCell(..)
+        | Expr::SelfRef
+        | Expr::Global(..) => 0,
+        Expr::SetLocalCell(s, v) => 2 * (*s == slot) as usize + read_count(v, slot),
+        Expr::Bind { slot: s, init, .. } => 2 * (*s == slot) as usize + read_count(init, slot),
+        Expr::SetCapturedCell(_, v) | Expr::SetGlobal(_, v, _) | Expr::DefineGlobal(_, v) => {
+            read_count(v, slot)
+        }
+        Expr::If(a, b, c) => read_count(a, slot) + read_count(b, slot) + read_count(c, slot),
+        Expr::Seq(items) => items.iter().map(|x| read_count(x, slot)).sum(),
+        Expr::Call(c) => {
+            read_count(&c.func, slot) + c.args.iter().map(|x| read_count(x, slot)).sum::<usize>()
+        }
+        Expr::Prim(p) => p.args.iter().map(|x| read_count(x, slot)).sum(),
+        Expr::Lambda(t) => {
+            let captures = &crate::ir::lambda_info(t).captures;
+            2 * captures
+                .iter()
+                .any(|c| matches!(c, CaptureFrom::Local(s) if *s == slot)) as usize
+        }
+    };
+    n.min(2)
 }
 
 /// Whether `e` is a variable or a constant (no work to speak of).
@@ -161,6 +236,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             shared_spill: None,
             has_feedback: template.heat.load(std::sync::atomic::Ordering::Relaxed) > 0,
             prims_var,
+            consumable: Vec::new(),
+            consuming: Vec::new(),
         };
         l.refresh_prims();
         let unbound = l.iconst(Value::UNBOUND.raw());
@@ -526,7 +603,7 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     // ----- variables -----
 
-    fn slot(&self, slot: u32) -> Result<Variable, Bail> {
+    pub fn slot(&self, slot: u32) -> Result<Variable, Bail> {
         self.slots.get(slot as usize).copied().ok_or(Bail::BadSlot)
     }
 
@@ -658,10 +735,41 @@ impl<'a, 'f> Lower<'a, 'f> {
                 Ok(())
             }
             _ => {
-                let v = self.expr(e)?;
-                self.return_value(v);
+                // The frame dies with this value: its last reads may move.
+                self.consumable = last_reads(std::slice::from_ref(e), 0, None);
+                let v = self.expr(e);
+                self.consumable.clear();
+                self.return_value(v?);
                 Ok(())
             }
+        }
+    }
+
+    /// Takes the slots of `args` (a primitive's operands) that may move
+    /// out: each is read by that operand only. After the primitive, the
+    /// caller marks them unbound (`forget_slots`).
+    pub fn consume(&mut self, args: &[Expr]) -> Vec<u32> {
+        let mut taken = Vec::new();
+        for a in args {
+            if let Expr::Local(s) = a {
+                if let Some(i) = self.consumable.iter().position(|c| c == s) {
+                    self.consumable.swap_remove(i);
+                    taken.push(*s);
+                }
+            }
+        }
+        taken
+    }
+
+    /// Marks slots whose values moved out as unbound: the frame's end
+    /// then has nothing of theirs to drop.
+    pub fn forget_slots(&mut self, slots: &[u32]) {
+        if slots.is_empty() {
+            return;
+        }
+        let unbound = self.iconst(Value::UNBOUND.raw());
+        for &s in slots {
+            self.b.def_var(self.slots[s as usize], unbound);
         }
     }
 

@@ -15,7 +15,7 @@
 //! extra count for the call. A tail call hands an owned closure word over
 //! as the callee's `keep`, since the caller's frame disappears.
 
-use super::lower::{args, Lower};
+use super::lower::{args, last_reads, Lower};
 use super::module::direct_signature;
 use super::Bail;
 use crate::ir::{Call, Expr};
@@ -46,11 +46,16 @@ impl Lower<'_, '_> {
     ///
     /// Arguments flagged in `moved` are left borrowed (not cloned, not
     /// temporaries): the caller moves or clones them.
-    fn callee(&mut self, call: &Call, moved: &[bool]) -> Result<(Clif, Source, Vec<Clif>), Bail> {
+    fn callee(
+        &mut self,
+        call: &Call,
+        moved: &[bool],
+        tail: bool,
+    ) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
             Expr::Global(id, span) if call.args.iter().all(simple) => {
                 let first = self.global_checked(*id, *span);
-                let args = self.arguments(&call.args, moved)?;
+                let args = self.arguments(call, moved, tail)?;
                 // Simple arguments run no user code while the guarded
                 // builtins are intact (they change no global): the word
                 // read first is still the global's. Otherwise read again.
@@ -78,23 +83,46 @@ impl Lower<'_, '_> {
                 (f, Source::Owned)
             }
         };
-        let args = self.arguments(&call.args, moved)?;
+        let args = self.arguments(call, moved, tail)?;
         Ok((f, source, args))
     }
 
     /// Evaluates the arguments to owned words, listed as temporaries.
-    fn arguments(&mut self, exprs: &[Expr], moved: &[bool]) -> Result<Vec<Clif>, Bail> {
+    ///
+    /// In a tail call (`tail`: the frame dies next), a slot an argument
+    /// reads for the frame's last time moves out: a plain variable is
+    /// passed without a clone, and a primitive takes it over (`prim`).
+    fn arguments(&mut self, call: &Call, moved: &[bool], tail: bool) -> Result<Vec<Clif>, Bail> {
+        let exprs = &call.args;
+        let outer = std::mem::take(&mut self.consumable);
         let mut words = Vec::with_capacity(exprs.len());
         for (i, e) in exprs.iter().enumerate() {
-            let operand = self.operand(e)?;
             if moved.get(i).copied().unwrap_or(false) {
-                words.push(operand.0);
+                words.push(self.operand(e)?.0);
                 continue;
             }
-            let v = self.own(operand);
+            if tail {
+                self.consumable = last_reads(exprs, i, Some(&call.func));
+                // A slot passed on unchanged stays where it is.
+                self.consumable
+                    .retain(|&s| !moved.get(s as usize).copied().unwrap_or(false));
+            }
+            let v = match e {
+                Expr::Local(s) if self.consumable.contains(s) => {
+                    let v = self.b.use_var(self.slot(*s)?);
+                    self.forget_slots(&[*s]);
+                    v
+                }
+                _ => {
+                    let operand = self.operand(e);
+                    self.own(operand?)
+                }
+            };
+            self.consumable.clear();
             self.temps.push(v);
             words.push(v);
         }
+        self.consumable = outer;
         Ok(words)
     }
 
@@ -164,7 +192,7 @@ impl Lower<'_, '_> {
         // them, so passing a shared object (a channel, say) to a builtin
         // touches no reference count that other threads also touch.
         let lent = self.lendable(&call.args);
-        let (f, source, argv) = self.callee(call, &lent)?;
+        let (f, source, argv) = self.callee(call, &lent, false)?;
         let n = argv.len();
         let site = self.site(call.span);
         let direct = self.b.create_block();
@@ -389,7 +417,7 @@ impl Lower<'_, '_> {
             Some(_) if !self.info.rest => self.passed_through(&call.args),
             _ => Vec::new(),
         };
-        let (f, source, argv) = self.callee(call, &moved)?;
+        let (f, source, argv) = self.callee(call, &moved, true)?;
         let n = argv.len();
         let site = self.site(call.span);
         if let Some(params) = self_params {

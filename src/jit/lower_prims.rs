@@ -27,6 +27,18 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        // Operands read for the last time are moved in: owned, so the slow
+        // path drops them and the fast paths (immediates) need nothing,
+        // where the frame's end would have tested each for a drop.
+        let consumed = self.consume(&p.args);
+        let saved = std::mem::replace(&mut self.consuming, consumed);
+        let r = self.prim_value(p);
+        let consumed = std::mem::replace(&mut self.consuming, saved);
+        self.forget_slots(&consumed);
+        r
+    }
+
+    fn prim_value(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
         let tree = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const());
         if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
             let merge = self.b.create_block();
@@ -258,7 +270,15 @@ impl Lower<'_, '_> {
     fn prim_operands(&mut self, p: &PrimCall) -> Result<PrimOperands, Bail> {
         let mut operands = Vec::with_capacity(p.args.len());
         for arg in &p.args {
-            let (v, owned) = self.operand(arg)?;
+            let (v, mut owned) = self.operand(arg)?;
+            if let Expr::Local(s) = arg {
+                if self.consuming.contains(s) {
+                    // Moved in: the frame forgets it before anything can
+                    // raise (the raise path drops the frame's slots).
+                    owned = true;
+                    self.forget_slots(&[*s]);
+                }
+            }
             if owned {
                 self.temps.push(v);
             }

@@ -105,6 +105,8 @@ struct State {
     compiled: u64,
     bails: BTreeMap<Bail, u64>,
     compile_time: Duration,
+    /// Setting up Cranelift (once, at the first compilation).
+    setup_time: Duration,
     /// The compile time of each compiled lambda.
     lambda_times: Vec<Duration>,
     /// Shared entries (`uses_shared_entry`) by parameter count.
@@ -125,6 +127,7 @@ impl Jit {
                 compiled: 0,
                 bails: BTreeMap::new(),
                 compile_time: Duration::ZERO,
+                setup_time: Duration::ZERO,
                 lambda_times: Vec::new(),
                 shared_entries: HashMap::new(),
             }),
@@ -197,10 +200,11 @@ impl Jit {
         let median = times.get(times.len() / 2).copied().unwrap_or_default();
         Some(format!(
             "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.2} ms \
-             (median {:.3} ms per lambda)",
+             (median {:.3} ms per lambda), set-up {:.2} ms",
             state.compiled,
             state.compile_time.as_secs_f64() * 1000.0,
-            median.as_secs_f64() * 1000.0
+            median.as_secs_f64() * 1000.0,
+            state.setup_time.as_secs_f64() * 1000.0
         ))
     }
 }
@@ -208,12 +212,17 @@ impl Jit {
 impl State {
     /// The code module, made on first use.
     fn code(&mut self) -> &mut Result<(CodeModule, Layout), Bail> {
-        self.code.get_or_insert_with(|| match layout::probe() {
-            None => Err(Bail::UnsupportedLayout),
-            Some(layout) => CodeModule::new()
-                .map(|m| (m, layout))
-                .map_err(|_| Bail::NoCodeModule),
-        })
+        if self.code.is_none() {
+            let start = Instant::now();
+            self.code = Some(match layout::probe() {
+                None => Err(Bail::UnsupportedLayout),
+                Some(layout) => CodeModule::new()
+                    .map(|m| (m, layout))
+                    .map_err(|_| Bail::NoCodeModule),
+            });
+            self.setup_time = start.elapsed();
+        }
+        self.code.as_mut().expect("set above")
     }
 
     fn compile(&mut self, template: &Arc<Template>) -> Result<(), Bail> {
