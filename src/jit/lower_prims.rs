@@ -160,7 +160,8 @@ impl Lower<'_, '_> {
             .b
             .ins()
             .icmp_imm_s(IntCC::NotEqual, r, Value::FALSE.raw() as i64);
-        self.drop_value(r);
+        // A slow path: out of line, keeping the hot path's registers.
+        self.drop_cold(r);
         self.b.ins().brif(truth, yes, &[], no, &[]);
         Ok(true)
     }
@@ -350,9 +351,22 @@ impl Lower<'_, '_> {
                 let floats = floats && self.may_be_floats(a, b);
                 let not_fixnums = if floats { self.b.create_block() } else { slow };
                 self.if_fixnums(a, b, not_fixnums);
-                let (r, overflow) = match op {
-                    PrimOp::Add => self.b.ins().sadd_overflow(a, b),
-                    PrimOp::Sub => self.b.ins().ssub_overflow(a, b),
+                let (r, overflow) = match (op, self.const_word(b)) {
+                    // Adding a constant overflows exactly when the other
+                    // operand is past a bound: a compare the branch fuses
+                    // with, where the overflow flag takes a set and a test.
+                    (PrimOp::Add | PrimOp::Sub, Some(c)) if c != 0 && c != i64::MIN => {
+                        let c = if op == PrimOp::Sub { -c } else { c };
+                        let (cc, bound) = if c > 0 {
+                            (IntCC::SignedGreaterThan, i64::MAX - c)
+                        } else {
+                            (IntCC::SignedLessThan, i64::MIN - c)
+                        };
+                        let overflow = self.b.ins().icmp_imm_s(cc, a, bound);
+                        (self.b.ins().iadd_imm_s(a, c), overflow)
+                    }
+                    (PrimOp::Add, _) => self.b.ins().sadd_overflow(a, b),
+                    (PrimOp::Sub, _) => self.b.ins().ssub_overflow(a, b),
                     _ => {
                         let untagged = self.b.ins().sshr_imm_s(a, 1);
                         self.b.ins().smul_overflow(untagged, b)
@@ -493,6 +507,21 @@ impl Lower<'_, '_> {
 
     /// Whether both words can be floats: a fixnum constant never is, so
     /// the inline float path would only ever fall to the slow path.
+    /// The word of `v` when it is a constant.
+    fn const_word(&self, v: Clif) -> Option<i64> {
+        use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
+        let ValueDef::Result(inst, 0) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        match self.b.func.dfg.insts[inst] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some(imm.bits()),
+            _ => None,
+        }
+    }
+
     /// Whether float operands are worth an inline path at `p`: always,
     /// unless the lambda ran in the interpreter and `p` only ever saw
     /// fixnums there.
