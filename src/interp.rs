@@ -357,7 +357,7 @@ fn try_jit(
         }
         let host = ctx.host.clone();
         if let Some(jit) = host.downcast_ref::<Host>().and_then(|h| h.jit.as_ref()) {
-            jit.compile(t);
+            jit.compile(t, &ctx.globals);
         }
         entry = t.jit_entry.load(Ordering::Acquire);
         if entry == 0 {

@@ -74,6 +74,8 @@ pub struct Lower<'a, 'f> {
     pub consumable: Vec<u32>,
     /// The slots the primitive being lowered moves its operands out of.
     pub consuming: Vec<u32>,
+    /// The global table of the thread that asked for this compilation.
+    pub globals: &'a [Value],
 }
 
 /// Words a shared spill slot holds.
@@ -198,6 +200,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         info: &'a LambdaInfo,
         template: &'a Arc<Template>,
         self_func: FuncId,
+        globals: &'a [Value],
     ) -> Result<(), Bail> {
         let nparams = info.required as usize + info.rest as usize;
         let entry = b.create_block();
@@ -238,6 +241,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             prims_var,
             consumable: Vec::new(),
             consuming: Vec::new(),
+            globals,
         };
         l.refresh_prims();
         let unbound = l.iconst(Value::UNBOUND.raw());

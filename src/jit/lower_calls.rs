@@ -213,7 +213,8 @@ impl Lower<'_, '_> {
         // A call of the global this lambda was defined as is recursion
         // unless the global was reassigned: anything else takes the
         // generic path, with no inline test for other compiled closures.
-        let direct_path = !(recursive && self.names_self(&call.func));
+        let direct_path =
+            !(recursive && self.names_self(&call.func)) && !self.holds_builtin(&call.func);
         if direct_path {
             self.dispatch(f, n, direct, slow);
         } else {
@@ -242,6 +243,20 @@ impl Lower<'_, '_> {
         let r = self.b.block_params(merge)[0];
         self.check(r);
         r
+    }
+
+    /// Whether `func` is a global that holds a builtin in the compiling
+    /// thread: its calls go through the generic path (which calls
+    /// builtins directly) with no inline test for a compiled closure; if
+    /// it is reassigned one later, the generic path still calls that.
+    fn holds_builtin(&self, func: &Expr) -> bool {
+        match func {
+            Expr::Global(id, _) => self
+                .globals
+                .get(*id as usize)
+                .is_some_and(|v| matches!(v.as_object(), Some(lisp_runtime::Object::Builtin(_)))),
+            _ => false,
+        }
     }
 
     /// Whether `func` is the global this lambda was defined as (`(define
@@ -457,7 +472,8 @@ impl Lower<'_, '_> {
         let direct = self.b.create_block();
         let slow = self.b.create_block();
         // As in `call_expr`: a self-named global is a loop, or generic.
-        if self_params.is_some() && !self.info.rest && self.names_self(&call.func) {
+        let self_named = self_params.is_some() && !self.info.rest && self.names_self(&call.func);
+        if self_named || self.holds_builtin(&call.func) {
             self.b.set_cold_block(slow);
             self.b.ins().jump(slow, &[]);
             self.tail_generic(f, source, &argv, site, slow);

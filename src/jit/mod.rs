@@ -37,6 +37,7 @@ use layout::Layout;
 use lisp_runtime::object::Template;
 use lisp_runtime::value::HEAP_TAG;
 use lisp_runtime::Ctx;
+use lisp_runtime::Value;
 use module::{direct_signature, CodeModule};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
@@ -140,18 +141,20 @@ impl Jit {
     }
 
     /// Compiles `template` if the lowering supports all of it.
-    pub fn compile(&self, template: &Arc<Template>) {
-        compile_now(&self.state, template);
+    /// `globals` is the compiling thread's table: a call of a global that
+    /// holds a builtin there takes only the generic path (see `Lower`).
+    pub fn compile(&self, template: &Arc<Template>, globals: &[Value]) {
+        compile_now(&self.state, template, globals);
     }
 }
 
 /// Compiles `template` now unless it is compiled or failed already.
-fn compile_now(state: &Mutex<State>, template: &Arc<Template>) {
-    compile_locked(&mut state.lock(), template);
+fn compile_now(state: &Mutex<State>, template: &Arc<Template>, globals: &[Value]) {
+    compile_locked(&mut state.lock(), template, globals);
 }
 
 /// `compile_now` with the lock held.
-fn compile_locked(state: &mut State, template: &Arc<Template>) {
+fn compile_locked(state: &mut State, template: &Arc<Template>, globals: &[Value]) {
     {
         // Setting up Cranelift is start-up work, not this lambda's.
         let _ = state.code();
@@ -161,7 +164,7 @@ fn compile_locked(state: &mut State, template: &Arc<Template>) {
         {
             return;
         }
-        let result = state.compile(template);
+        let result = state.compile(template, globals);
         let elapsed = start.elapsed();
         match result {
             Ok(()) => {
@@ -225,7 +228,7 @@ impl State {
         self.code.as_mut().expect("set above")
     }
 
-    fn compile(&mut self, template: &Arc<Template>) -> Result<(), Bail> {
+    fn compile(&mut self, template: &Arc<Template>, globals: &[Value]) -> Result<(), Bail> {
         let _ = self.code();
         let (code, layout) = self
             .code
@@ -245,7 +248,7 @@ impl State {
             .unwrap_or_else(|| code.module.make_context());
         self.functions += 1;
         let n = self.functions;
-        let result = define_lambda(code, layout, &mut context, template, info, n);
+        let result = define_lambda(code, layout, &mut context, template, info, n, globals);
         code.module.clear_context(&mut context);
         self.context = Some(context);
         let (body, entry) = result?;
@@ -305,6 +308,7 @@ fn define_lambda(
     template: &Arc<Template>,
     info: &LambdaInfo,
     n: u64,
+    globals: &[Value],
 ) -> Result<(FuncId, Option<FuncId>), Bail> {
     let nparams = info.required as usize + info.rest as usize;
     context.func.signature = direct_signature(nparams);
@@ -320,7 +324,7 @@ fn define_lambda(
     let mut builder_context = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        lower::Lower::function(&mut b, code, layout, info, template, body)?;
+        lower::Lower::function(&mut b, code, layout, info, template, body, globals)?;
         b.seal_all_blocks();
         b.finalize(code.module.isa().frontend_config());
     }
