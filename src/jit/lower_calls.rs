@@ -213,8 +213,8 @@ impl Lower<'_, '_> {
         // A call of the global this lambda was defined as is recursion
         // unless the global was reassigned: anything else takes the
         // generic path, with no inline test for other compiled closures.
-        let direct_path =
-            !(recursive && self.names_self(&call.func)) && !self.holds_builtin(&call.func);
+        let self_named = recursive && self.names_self(&call.func);
+        let direct_path = !self_named && !self.holds_builtin(&call.func);
         if direct_path {
             self.dispatch(f, n, direct, slow);
         } else {
