@@ -43,7 +43,7 @@ impl Lower<'_, '_> {
         if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
             let merge = self.b.create_block();
             self.b.append_block_param(merge, types::I64);
-            let (results, generic) = self.fused_floats(&[&tree], false);
+            let (results, generic) = self.fused_floats(&[&tree]);
             let r = self.encode_float(results[0]);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
             self.b.switch_to_block(generic);
@@ -93,7 +93,7 @@ impl Lower<'_, '_> {
             let trees = (float_tree(&p.args[0]), float_tree(&p.args[1]));
             if let (Some(x), Some(y)) = trees {
                 if x.ops() + y.ops() >= 1 || x.has_const() || y.has_const() {
-                    let (results, generic) = self.fused_floats(&[&x, &y], true);
+                    let (results, generic) = self.fused_floats(&[&x, &y]);
                     let c = self.b.ins().fcmp(float_cc(p.op), results[0], results[1]);
                     self.b.ins().brif(c, yes, &[], no, &[]);
                     self.b.switch_to_block(generic);
@@ -173,10 +173,10 @@ impl Lower<'_, '_> {
     /// builder is in the fast block) and the block to which the fast path
     /// gives up, where the caller lowers the per-operation code (the
     /// leaves are side-effect free, so evaluating them again is harmless).
-    /// An intermediate result outside the immediate range (zero, tiny,
-    /// huge, NaN) gives up too, so results are exactly those of the
-    /// per-operation path; `check_roots` extends that to the roots.
-    fn fused_floats(&mut self, trees: &[&FloatTree], check_roots: bool) -> (Vec<Clif>, Block) {
+    /// Intermediate results are not checked: whatever their range (zero,
+    /// tiny, huge, NaN), the per-operation path would compute the same
+    /// IEEE value from them, boxed or not; only the root is encoded.
+    fn fused_floats(&mut self, trees: &[&FloatTree]) -> (Vec<Clif>, Block) {
         let generic = self.b.create_block();
         let check = self.b.create_block();
         let fast = self.b.create_block();
@@ -207,13 +207,7 @@ impl Lower<'_, '_> {
         let mut decoded = std::collections::HashMap::new();
         let results = trees
             .iter()
-            .map(|tree| {
-                let r = self.float_tree_value(tree, &mut decoded, generic);
-                if check_roots && matches!(tree, FloatTree::Op(..)) {
-                    self.float_in_range(r, generic);
-                }
-                r
-            })
+            .map(|tree| self.float_tree_value(tree, &mut decoded))
             .collect();
         (results, generic)
     }
@@ -222,7 +216,6 @@ impl Lower<'_, '_> {
         &mut self,
         tree: &FloatTree,
         decoded: &mut std::collections::HashMap<Clif, Clif>,
-        generic: Block,
     ) -> Clif {
         match tree {
             FloatTree::Const(f) => self.b.ins().f64const(*f),
@@ -238,14 +231,8 @@ impl Lower<'_, '_> {
                 }
             }
             FloatTree::Op(op, a, b) => {
-                let x = self.float_tree_value(a, decoded, generic);
-                if matches!(**a, FloatTree::Op(..)) {
-                    self.float_in_range(x, generic);
-                }
-                let y = self.float_tree_value(b, decoded, generic);
-                if matches!(**b, FloatTree::Op(..)) {
-                    self.float_in_range(y, generic);
-                }
+                let x = self.float_tree_value(a, decoded);
+                let y = self.float_tree_value(b, decoded);
                 match op {
                     PrimOp::Add => self.b.ins().fadd(x, y),
                     PrimOp::Sub => self.b.ins().fsub(x, y),
@@ -253,16 +240,6 @@ impl Lower<'_, '_> {
                 }
             }
         }
-    }
-
-    /// Continues when `f` is an immediate (self-taggable) float, else
-    /// jumps to `otherwise`.
-    fn float_in_range(&mut self, f: Clif, otherwise: Block) {
-        let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), f);
-        let inline = self.is_taggable(bits);
-        let cont = self.b.create_block();
-        self.b.ins().brif(inline, cont, &[], otherwise, &[]);
-        self.b.switch_to_block(cont);
     }
 
     /// Evaluates a primitive's operands (owned ones listed as temporaries)
