@@ -373,6 +373,10 @@ fn try_jit(
     // them before it makes any call that could grow the stack), the closure
     // word is kept alive by `f`, and `ctx` is exclusively ours.
     let word = unsafe { code(ctx as *mut Ctx, f.raw(), args, nargs as u64) };
+    if word == crate::jit::not_compiled() {
+        // Sent back to the interpreter since this thread read the entry.
+        return Ok(None);
+    }
     if word == Value::RAISED.raw() {
         let exc = ctx
             .pending

@@ -376,3 +376,36 @@ fn edge_case_programs_print_the_same_in_both_tiers() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A lambda compiled for fixnums only (all its interpreted calls saw
+/// fixnums) goes back to the interpreter when floats reach it, and is
+/// compiled again with float paths: `--jit-stats` counts the second
+/// compilation, and the results are those of the interpreter.
+#[test]
+fn code_specialised_on_fixnums_is_compiled_again_when_floats_arrive() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_respecialise");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("square.lisp");
+    std::fs::write(
+        &file,
+        "(define (square x) (* x x))\n\
+         (define (ints n acc) (if (= n 0) acc (ints (- n 1) (+ acc (square n)))))\n\
+         (display (ints 100 0)) (newline)\n\
+         (define (floats n acc) (if (= n 0) acc (floats (- n 1) (+ acc (square 1.5)))))\n\
+         (display (floats 1000 0.0)) (newline)\n",
+    )
+    .expect("write program");
+    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
+        .args(["--jit", "--jit-threshold", "5", "--jit-stats", "run"])
+        .arg(&file)
+        .output()
+        .expect("run lisp");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stdout, "338350\n2250.0\n", "stderr: {stderr}");
+    // square, ints, floats, and square again.
+    assert!(
+        stderr.contains("compiled 4 lambdas"),
+        "expected a second compilation of square: {stderr}"
+    );
+}

@@ -18,6 +18,7 @@ use lisp_runtime::{Ctx, Exception, Object, Span, Symbol, Value};
 use parking_lot::Mutex;
 use smallvec::SmallVec;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// A Cranelift-level parameter or result type of an intrinsic.
@@ -79,6 +80,11 @@ intrinsics! {
     /// operands, passed in registers: the builtin itself while the global
     /// holds it, else an ordinary call of the global's value.
     Prim = jit_prim(I64, I64, I64, I64, I64, I64, I64, I64) -> I64;
+    /// `(ctx, &PrimCall, &Template, a, b, c borrowed, nargs) -> value`:
+    /// `Prim` for a site compiled without float paths because it only saw
+    /// fixnums; operands that are not fixnums also note that on the site
+    /// and send the lambda back to the interpreter to be compiled again.
+    PrimMiss = jit_prim_miss(I64, I64, I64, I64, I64, I64, I64) -> I64;
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -119,7 +125,7 @@ impl Intrinsic {
     pub fn runs_lisp(self) -> bool {
         matches!(
             self,
-            Intrinsic::Apply | Intrinsic::Prim | Intrinsic::SetGlobal
+            Intrinsic::Apply | Intrinsic::Prim | Intrinsic::PrimMiss | Intrinsic::SetGlobal
         )
     }
 }
@@ -272,21 +278,73 @@ extern "C" fn jit_prim(
     // its frame for the duration of the call.
     let ctx = unsafe { &mut *ctx };
     let builtin = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(builtin)) };
-    let args: SmallVec<[Value; 4]> = [a, b, c][..nargs.min(3) as usize]
+    let args = prim_args(a, b, c, nargs);
+    prim_slow(ctx, global as u32, &builtin, args, site_span(site))
+}
+
+/// The first `nargs` of three borrowed operand words, cloned.
+fn prim_args(a: u64, b: u64, c: u64, nargs: u64) -> SmallVec<[Value; 4]> {
+    [a, b, c][..nargs.min(3) as usize]
         .iter()
-        // SAFETY: as above; each word is cloned, the originals stay owned
-        // by the JIT frame.
+        // SAFETY: JIT code passes borrowed words its frame keeps alive;
+        // each is cloned, the originals stay owned by the JIT frame.
         .map(|&w| unsafe { Value::clone_from_raw(w) })
-        .collect();
-    let span = site_span(site);
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+extern "C" fn jit_prim_miss(
+    ctx: *mut Ctx,
+    prim: u64,
+    template: u64,
+    a: u64,
+    b: u64,
+    c: u64,
+    nargs: u64,
+) -> u64 {
+    // SAFETY: JIT code passes its context, a `PrimCall` of its lambda's IR
+    // and that lambda's template, which the JIT keeps alive with its code.
+    let (ctx, p, t) = unsafe {
+        (
+            &mut *ctx,
+            &*(prim as *const crate::ir::PrimCall),
+            &*(template as *const Template),
+        )
+    };
+    let args = prim_args(a, b, c, nargs);
+    if args.iter().any(|v| !v.is_fixnum()) {
+        if let [x, y] = &args[..] {
+            p.seen.note(x, y);
+        }
+        // The lambda goes back to the interpreter, which notes types and
+        // compiles it anew past the threshold. The old code stays valid
+        // for activations already running it.
+        // Entry first: an interpreter that read it before finds no direct
+        // function in the shared entry and interprets the call.
+        t.heat.store(0, Ordering::Relaxed);
+        t.jit_entry.store(0, Ordering::Release);
+        t.jit_direct.store(0, Ordering::Release);
+    }
+    prim_slow(ctx, p.global, &p.builtin, args, p.span)
+}
+
+/// A primitive's slow path: the builtin while the global holds it, else
+/// an ordinary call of the global's value.
+fn prim_slow(
+    ctx: &mut Ctx,
+    global: u32,
+    builtin: &Value,
+    args: SmallVec<[Value; 4]>,
+    span: Span,
+) -> u64 {
     let result = guarded(|| {
         // Compared by word, not cloned: the builtin is shared by every
         // thread, and touching its count from several cores serializes them.
-        if !ctx.global(global as u32).is(&builtin) {
-            let current = ctx.global(global as u32).clone();
+        if !ctx.global(global).is(builtin) {
+            let current = ctx.global(global).clone();
             // As the interpreter's `prim` does for a redefined primitive.
             if current.is_unbound() {
-                return Err(interp::unbound(global as u32).at(span));
+                return Err(interp::unbound(global).at(span));
             }
             return interp::call_at(ctx, &current, args, span, false);
         }

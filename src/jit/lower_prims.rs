@@ -19,6 +19,22 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
 use lisp_runtime::value::{FIXNUM_MASK, FLOAT_OFFSET, FLOAT_ROTATION, FLOAT_TAG, HEAP_TAG};
 use lisp_runtime::Value;
+use std::sync::Arc;
+
+/// Whether `op` has float paths (the operations type feedback is about).
+fn is_arithmetic(op: PrimOp) -> bool {
+    matches!(
+        op,
+        PrimOp::Add
+            | PrimOp::Sub
+            | PrimOp::Mul
+            | PrimOp::Lt
+            | PrimOp::Gt
+            | PrimOp::Le
+            | PrimOp::Ge
+            | PrimOp::NumEq
+    )
+}
 
 /// Exponent range (biased) of self-taggable floats: `768..1280`.
 const FLOAT_EXPONENT_LOW: i64 = 768;
@@ -288,13 +304,22 @@ impl Lower<'_, '_> {
         let n = self.iconst(words.len() as u64);
         let filler = self.iconst(0);
         words.resize(3, filler);
-        let id = self.iconst(p.global as u64);
-        let builtin = self.iconst(p.builtin.raw());
-        let site = self.site(p.span);
-        let r = self.call(
-            Intrinsic::Prim,
-            &[self.ctx, id, builtin, words[0], words[1], words[2], n, site],
-        );
+        let r = if self.specialized(p) {
+            let prim = self.iconst(p as *const PrimCall as u64);
+            let template = self.iconst(Arc::as_ptr(self.template) as u64);
+            self.call(
+                Intrinsic::PrimMiss,
+                &[self.ctx, prim, template, words[0], words[1], words[2], n],
+            )
+        } else {
+            let id = self.iconst(p.global as u64);
+            let builtin = self.iconst(p.builtin.raw());
+            let site = self.site(p.span);
+            self.call(
+                Intrinsic::Prim,
+                &[self.ctx, id, builtin, words[0], words[1], words[2], n, site],
+            )
+        };
         for &(v, owned) in operands {
             if owned {
                 self.drop_cold(v);
@@ -503,7 +528,13 @@ impl Lower<'_, '_> {
     /// unless the lambda ran in the interpreter and `p` only ever saw
     /// fixnums there.
     fn expects_floats(&self, p: &PrimCall) -> bool {
-        !(self.has_feedback && p.seen.only_fixnums())
+        !self.specialized(p)
+    }
+
+    /// Whether `p` is compiled for fixnums only (it only saw fixnums in
+    /// the interpreter); its slow path is then `Intrinsic::PrimMiss`.
+    fn specialized(&self, p: &PrimCall) -> bool {
+        self.has_feedback && p.seen.only_fixnums() && is_arithmetic(p.op)
     }
 
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {

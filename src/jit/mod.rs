@@ -417,6 +417,35 @@ fn entry_trampoline(
     let params = b.block_params(block).to_vec();
     let (ctx, closure, argv) = (params[0], params[1], params[2]);
     let nparams = info.required as usize + info.rest as usize;
+    // The shared entry finds the direct function in the template first:
+    // none there (the lambda went back to the interpreter, see
+    // `Intrinsic::PrimMiss`) answers `not_compiled()`, before any argument
+    // is touched, and the interpreter runs the call itself.
+    let direct_word = body.is_none().then(|| {
+        let object = b.ins().iadd_imm_s(closure, -(HEAP_TAG as i64));
+        let arc = b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            object,
+            layout.closure_template,
+        );
+        let template = b.ins().iadd_imm_s(arc, layout.arc_data as i64);
+        let word = b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            template,
+            layout.template_direct,
+        );
+        let none = b.create_block();
+        let found = b.create_block();
+        b.set_cold_block(none);
+        b.ins().brif(word, found, &[], none, &[]);
+        b.switch_to_block(none);
+        let sentinel = b.ins().iconst(types::I64, not_compiled() as i64);
+        b.ins().return_(&[sentinel]);
+        b.switch_to_block(found);
+        word
+    });
     let zero = b.ins().iconst(types::I64, 0);
     let mut operands = vec![ctx, closure, zero, zero, zero];
     for i in 0..nparams {
@@ -439,20 +468,7 @@ fn entry_trampoline(
             b.ins().call(callee, &operands)
         }
         None => {
-            let object = b.ins().iadd_imm_s(closure, -(HEAP_TAG as i64));
-            let arc = b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                object,
-                layout.closure_template,
-            );
-            let template = b.ins().iadd_imm_s(arc, layout.arc_data as i64);
-            let word = b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                template,
-                layout.template_direct,
-            );
+            let word = direct_word.expect("loaded above for the shared entry");
             let direct = b
                 .ins()
                 .band_imm_s(word, !(lower_calls::NEEDS_CLOSURE as i64));
@@ -462,6 +478,13 @@ fn entry_trampoline(
     };
     let result = b.inst_results(inst)[0];
     b.ins().return_(&[result]);
+}
+
+/// What a host-convention entry returns when the lambda has no compiled
+/// code any more (it went back to the interpreter): the `UNBOUND` word,
+/// which no Lisp expression evaluates to.
+pub fn not_compiled() -> u64 {
+    Value::UNBOUND.raw()
 }
 
 /// Reports a Cranelift error when `LISP_JIT_DEBUG` is set; it means the

@@ -49,7 +49,12 @@ impl CodeModule {
             intrinsics.insert(i, id);
         }
         let mut preserving = HashMap::new();
-        for i in [Intrinsic::Free, Intrinsic::Drop, Intrinsic::Prim] {
+        for i in [
+            Intrinsic::Free,
+            Intrinsic::Drop,
+            Intrinsic::Prim,
+            Intrinsic::PrimMiss,
+        ] {
             let id = preserving_wrapper(&mut module, intrinsics[&i], i, host_cc)?;
             preserving.insert(i, id);
         }
