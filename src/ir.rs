@@ -130,6 +130,11 @@ impl Feedback {
     pub fn only_fixnums(&self) -> bool {
         self.0.load(Ordering::Relaxed) == SAW_FIXNUMS
     }
+
+    /// Whether the site ran, and never on fixnums only.
+    pub fn never_fixnums(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == SAW_OTHERS
+    }
 }
 
 /// Primitives with inline fast paths in both tiers.
