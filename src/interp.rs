@@ -963,7 +963,6 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
         if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
             if ctx.global(p.global).is(&p.builtin) {
                 if let Some(v) = fixnum2(p.op, a, b) {
-                    p.seen.note_fixnums();
                     return Ok(v);
                 }
                 return prim_float(ctx, p, f, c, base);

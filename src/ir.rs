@@ -87,12 +87,15 @@ pub struct PrimCall {
     pub seen: Feedback,
 }
 
-/// Type feedback of one primitive site: the interpreter notes whether
-/// its operands were all fixnums or not, and the JIT of a lambda that has
-/// run in the interpreter leaves out the inline float paths of sites that
-/// ran and only ever saw fixnums (the slow path still handles everything,
-/// so feedback affects speed, never results). Sites are shared by
-/// threads: each flag is written once.
+/// Type feedback of one primitive site: the interpreter notes operands
+/// that missed its fixnum fast path (floats, big integers, anything else;
+/// the fast path itself notes nothing, to stay as fast as it was). The
+/// JIT of a lambda that has run in the interpreter leaves the inline float
+/// paths out of sites that noted nothing: they only ever saw fixnums, or
+/// never ran. A wrong guess costs one recompilation: such a site's slow
+/// path (`Intrinsic::PrimMiss`) notes the operands and sends the lambda
+/// back to the interpreter. Feedback affects speed only, never results.
+/// Sites are shared by threads: each flag is written once.
 #[derive(Debug, Default)]
 pub struct Feedback(AtomicU8);
 
@@ -100,13 +103,8 @@ const SAW_FIXNUMS: u8 = 1;
 const SAW_OTHERS: u8 = 2;
 
 impl Feedback {
-    /// Notes one evaluation on fixnums.
-    #[inline(always)]
-    pub fn note_fixnums(&self) {
-        self.set(SAW_FIXNUMS);
-    }
-
-    /// Notes the operands of one evaluation.
+    /// Notes the operands of one evaluation that missed the fixnum path
+    /// (two fixnums here overflowed).
     #[inline]
     pub fn note(&self, a: &Value, b: &Value) {
         if a.is_fixnum() && b.is_fixnum() {
@@ -126,13 +124,13 @@ impl Feedback {
         }
     }
 
-    /// Whether the site ran, and only ever on fixnums.
+    /// Whether nothing but fixnums was seen here (or nothing at all).
     pub fn only_fixnums(&self) -> bool {
-        self.0.load(Ordering::Relaxed) == SAW_FIXNUMS
+        self.0.load(Ordering::Relaxed) & SAW_OTHERS == 0
     }
 
-    /// Whether the site ran, and never on fixnums only.
-    pub fn never_fixnums(&self) -> bool {
+    /// Whether operands other than fixnums were seen, and no overflow.
+    pub fn saw_others_only(&self) -> bool {
         self.0.load(Ordering::Relaxed) == SAW_OTHERS
     }
 }

@@ -55,9 +55,9 @@ impl Lower<'_, '_> {
     }
 
     fn prim_value(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
-        // A single operation on variables is fused too where only floats
-        // (never two fixnums) were seen: one tag test for both operands.
-        let floats_seen = self.has_feedback && p.seen.never_fixnums();
+        // A single operation on variables is fused too where floats were
+        // seen: one tag test for both operands, before the fixnum test.
+        let floats_seen = self.has_feedback && p.seen.saw_others_only();
         let tree = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const() || floats_seen);
         if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
             let merge = self.b.create_block();
