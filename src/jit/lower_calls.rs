@@ -217,13 +217,10 @@ impl Lower<'_, '_> {
         let direct_path = !self_named && !self.holds_builtin(&call.func);
         if direct_path {
             self.dispatch(f, n, direct, slow);
+            self.direct_call(f, source, &argv, &lent, site, direct, merge);
         } else {
             self.b.set_cold_block(slow);
             self.b.ins().jump(slow, &[]);
-        }
-
-        if direct_path {
-            self.direct_call(f, source, &argv, &lent, site, direct, merge);
         }
 
         self.b.switch_to_block(slow);
@@ -312,9 +309,10 @@ impl Lower<'_, '_> {
 
     /// When `f` runs this very code (`is_self`, or `known_self`), calls
     /// this function directly and jumps to `merge` with the result;
-    /// continues in a fresh block otherwise. `f` is then either the running closure, which the
-    /// caller of this activation keeps alive, or a closure of the same
-    /// template whose code never reads its closure: borrowed as it is.
+    /// continues in a fresh block otherwise. `f` is then either the
+    /// running closure, which the caller of this activation keeps alive,
+    /// or a closure of the same template whose code never reads its
+    /// closure: borrowed as it is.
     #[allow(clippy::too_many_arguments)]
     fn recursive_call(
         &mut self,
