@@ -307,7 +307,7 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
     }
 
-    /// When `f` runs this very code (`is_self`, or `known_self`), calls
+    /// When `f` runs this very code (`branch_if_self`, or `known_self`), calls
     /// this function directly and jumps to `merge` with the result;
     /// continues in a fresh block otherwise. `f` is then either the
     /// running closure, which the caller of this activation keeps alive,
@@ -329,8 +329,7 @@ impl Lower<'_, '_> {
         if known_self {
             self.b.ins().jump(recursive, &[]);
         } else {
-            let same = self.is_self(f);
-            self.b.ins().brif(same, recursive, &[], other, &[]);
+            self.branch_if_self(f, recursive, other);
         }
         self.b.switch_to_block(recursive);
         self.clone_lent(argv, lent);
@@ -441,8 +440,7 @@ impl Lower<'_, '_> {
             if known_self {
                 self.b.ins().jump(self_block, &[]);
             } else {
-                let is_self = self.is_self(f);
-                self.b.ins().brif(is_self, self_block, &[], other, &[]);
+                self.branch_if_self(f, self_block, other);
             }
             self.b.switch_to_block(self_block);
             let incoming = self.loop_arguments(&argv, params);
@@ -520,29 +518,22 @@ impl Lower<'_, '_> {
         }
     }
 
-    /// Whether `f` runs this very code on an equivalent closure: the same
-    /// word, or (for lambdas that never read their closure) any closure of
-    /// the same template.
-    fn is_self(&mut self, f: Clif) -> Clif {
+    /// Branches to `yes` when `f` runs this very code on an equivalent
+    /// closure (the same word, or for lambdas that never read their
+    /// closure any closure of the same template), else to `no`.
+    fn branch_if_self(&mut self, f: Clif, yes: Block, no: Block) {
+        let same = self.b.ins().icmp(IntCC::Equal, f, self.closure);
         if super::uses_closure(self.info) {
-            return self.b.ins().icmp(IntCC::Equal, f, self.closure);
+            self.b.ins().brif(same, yes, &[], no, &[]);
+            return;
         }
-        let result = self.b.create_block();
-        self.b.append_block_param(result, types::I8);
         let check_heap = self.b.create_block();
         let check_kind = self.b.create_block();
         let check_template = self.b.create_block();
-        let yes = self.b.ins().iconst(types::I8, 1);
-        let same = self.b.ins().icmp(IntCC::Equal, f, self.closure);
-        self.b
-            .ins()
-            .brif(same, result, &[BlockArg::Value(yes)], check_heap, &[]);
+        self.b.ins().brif(same, yes, &[], check_heap, &[]);
         self.b.switch_to_block(check_heap);
-        let no = self.b.ins().iconst(types::I8, 0);
         let heap = self.is_heap(f);
-        self.b
-            .ins()
-            .brif(heap, check_kind, &[], result, &[BlockArg::Value(no)]);
+        self.b.ins().brif(heap, check_kind, &[], no, &[]);
         self.b.switch_to_block(check_kind);
         let kind = self
             .b
@@ -552,20 +543,12 @@ impl Lower<'_, '_> {
             self.b
                 .ins()
                 .icmp_imm_s(IntCC::Equal, kind, self.layout.closure_kind as i64);
-        self.b.ins().brif(
-            is_closure,
-            check_template,
-            &[],
-            result,
-            &[BlockArg::Value(no)],
-        );
+        self.b.ins().brif(is_closure, check_template, &[], no, &[]);
         self.b.switch_to_block(check_template);
         let template = self.closure_template(f);
         let own = std::sync::Arc::as_ptr(self.template) as i64;
         let same = self.b.ins().icmp_imm_s(IntCC::Equal, template, own);
-        self.b.ins().jump(result, &[BlockArg::Value(same)]);
-        self.b.switch_to_block(result);
-        self.b.block_params(result)[0]
+        self.b.ins().brif(same, yes, &[], no, &[]);
     }
 
     /// The loop-header arguments of a self call: the required ones, then
