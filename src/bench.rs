@@ -1,6 +1,7 @@
 //! `lisp bench`: runs each program in the interpreter and with the JIT,
 //! several times each, checks that both tiers print the same, and prints a
-//! table of medians, the speed-up and the JIT's compile time.
+//! table of medians, the speed-up and the JIT's compile time (in all, and
+//! the median per compiled lambda).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,12 +31,15 @@ struct Timing {
     median_ms: f64,
     stdout: String,
     compile_ms: Option<f64>,
+    /// The median compile time of one lambda, from `--jit-stats`.
+    median_compile_ms: Option<f64>,
 }
 
 fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timing, String> {
     let mut times = Vec::new();
     let mut stdout = String::new();
     let mut compile_ms = None;
+    let mut median_compile_ms = None;
     for _ in 0..runs.max(1) {
         let mut cmd = Command::new(exe);
         cmd.arg("run");
@@ -51,17 +55,22 @@ fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timin
         }
         stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        compile_ms = stderr
-            .lines()
-            .find_map(|l| l.split("compile time ").nth(1))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok());
+        let stat = |key: &str| {
+            stderr
+                .lines()
+                .find_map(|l| l.split(key).nth(1))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+        };
+        compile_ms = stat("compile time ");
+        median_compile_ms = stat("(median ");
     }
     times.sort_by(|a, b| a.total_cmp(b));
     Ok(Timing {
         median_ms: times[times.len() / 2],
         stdout,
         compile_ms,
+        median_compile_ms,
     })
 }
 
@@ -79,8 +88,10 @@ pub fn run(files: &[PathBuf], runs: usize) -> u8 {
     } else {
         files.to_vec()
     };
-    println!("| program | interpreter ms | JIT ms | speed-up | JIT compile ms |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| program | interpreter ms | JIT ms | speed-up | JIT compile ms | median per lambda ms |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
     let mut status = 0;
     for program in programs {
         let name = program
@@ -92,13 +103,14 @@ pub fn run(files: &[PathBuf], runs: usize) -> u8 {
         match (interp, jit) {
             (Ok(i), Ok(j)) => {
                 if i.stdout != j.stdout {
-                    println!("| {name} | MISMATCH: the tiers printed different output | | | |");
+                    println!("| {name} | MISMATCH: the tiers printed different output | | | | |");
                     status = 1;
                     continue;
                 }
-                let compile = j.compile_ms.map_or("-".to_string(), |c| format!("{c:.2}"));
+                let ms = |v: Option<f64>| v.map_or("-".to_string(), |c| format!("{c:.2}"));
+                let (compile, median) = (ms(j.compile_ms), ms(j.median_compile_ms));
                 println!(
-                    "| {name} | {:.1} | {:.1} | {:.2}x | {compile} |",
+                    "| {name} | {:.1} | {:.1} | {:.2}x | {compile} | {median} |",
                     i.median_ms,
                     j.median_ms,
                     i.median_ms / j.median_ms
@@ -106,7 +118,7 @@ pub fn run(files: &[PathBuf], runs: usize) -> u8 {
             }
             (Err(e), _) | (_, Err(e)) => {
                 println!(
-                    "| {name} | FAILED: {} | | | |",
+                    "| {name} | FAILED: {} | | | | |",
                     e.lines().next().unwrap_or("")
                 );
                 status = 1;

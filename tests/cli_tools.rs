@@ -1,5 +1,5 @@
-//! The command-line tools: `lisp test`, `lisp help`, `lisp eval`, and the
-//! sandbox flags, exercised through the real binary.
+//! The command-line tools: `lisp test`, `lisp help`, `lisp eval`, `lisp
+//! bench` and the sandbox flags, exercised through the real binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -131,4 +131,45 @@ fn the_sandbox_denies_by_default_and_confines_paths() {
     assert_eq!(attempt(&["-A"], "(read-file \"secret.txt\")"), "outside");
     // Spawned threads share the sandbox.
     assert!(attempt(&[], "(join (spawn (lambda () (guard (e (#t (error-object-message e))) (read-file \"data/in.txt\")))))").contains("--allow-read"));
+}
+
+#[test]
+fn bench_times_both_tiers_and_reports_compile_times() {
+    let dir = scratch("bench");
+    std::fs::write(
+        dir.join("count.lisp"),
+        "(define (count n acc) (if (= n 0) acc (count (- n 1) (+ acc 1))))\n\
+         (display (count 100000 0))\n",
+    )
+    .unwrap();
+    let out = lisp(&["bench", "--runs", "1", "count.lisp"], &dir);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| count.lisp |"))
+        .unwrap_or_else(|| panic!("no row for the program:\n{stdout}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    // | name | interp | jit | speed-up | compile | median per lambda |
+    assert_eq!(cells.len(), 8, "{row}");
+    for cell in [cells[2], cells[3], cells[5], cells[6]] {
+        let ms: f64 = cell
+            .parse()
+            .unwrap_or_else(|_| panic!("not a number: {cell:?} in {row}"));
+        assert!(ms >= 0.0, "{row}");
+    }
+    assert!(cells[4].ends_with('x'), "{row}");
+    // One lambda was compiled: its compile time is the median.
+    assert_eq!(cells[5], cells[6], "{row}");
+    assert!(cells[5].parse::<f64>().unwrap() > 0.0, "{row}");
+
+    // A program that fails is reported as such, and the status says so.
+    std::fs::write(dir.join("bad.lisp"), "(car 1)\n").unwrap();
+    let out = lisp(&["bench", "--runs", "1", "bad.lisp"], &dir);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("FAILED"),
+        "{}",
+        text(&out.stdout)
+    );
 }
