@@ -2,7 +2,7 @@
 //!
 //! The entries come from one place each: a builtin's `Doc` in the engine's
 //! registry (`Host::registry`, shared read-only by every thread), the
-//! special forms' table in [`forms`], and a user procedure's docstring in
+//! special forms' table in `forms`, and a user procedure's docstring in
 //! its closure's template. `(help)`, `(help 'name)`, `(help procedure)`,
 //! `(doc f)` and `lisp help [NAME]` all read them; [`render`] turns the
 //! markdown-ish text into terminal or plain output.

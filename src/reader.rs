@@ -5,9 +5,9 @@
 //! carrying its 1-based line and column, or a `ReadError` saying what was
 //! expected where.
 //!
-//! The work is split by concept: [`cursor`] walks the text and skips
-//! whitespace and comments, [`atom`] reads strings, characters and tokens,
-//! [`number`] parses numeric tokens, and [`parser`] assembles lists,
+//! The work is split by concept: `cursor` walks the text and skips
+//! whitespace and comments, `atom` reads strings, characters and tokens,
+//! `number` parses numeric tokens, and `parser` assembles lists,
 //! vectors, maps and quote forms on an explicit stack, so that no input can
 //! overflow the native stack.
 

@@ -1,7 +1,7 @@
 //! Builtins: pairs and the shape of lists — construction, access by
 //! position, length, append, reverse, take/drop, and integer sequences.
 //! Searching is in `list_search.rs`, higher-order procedures in
-//! `list_mapping.rs`, `sort` in `sort.rs` and the c[ad]r compositions in
+//! `list_mapping.rs`, `sort` in `sort.rs` and the `c[ad]+r` compositions in
 //! `cxr.rs`.
 //!
 //! Pairs are immutable, so a list can never be circular; every procedure

@@ -4,7 +4,7 @@
 //! to the cores (parallel.rs).
 //!
 //! Every new thread of Lisp code runs in a fresh `Ctx` made by
-//! [`child_context`]: its globals are a copy of its parent's table and the
+//! `child_context`: its globals are a copy of its parent's table and the
 //! procedure it runs is copied by `lisp_runtime::snapshot`, so later
 //! `define`s and `set!`s on either side are invisible to the other. Objects
 //! (vectors, hash tables, atoms, channels...) are shared by reference.
