@@ -203,12 +203,8 @@ impl Lower<'_, '_> {
         // calls this very function: the caller of this activation keeps
         // the closure alive, so it is borrowed as it is.
         let recursive = !self.info.rest && n == self.info.required as usize;
-        if recursive {
-            let known_self = matches!(call.func, Expr::SelfRef);
-            self.recursive_call(f, source, &argv, &lent, site, merge, known_self);
-            if known_self {
-                return Ok(self.finish_call(source, &lent, merge));
-            }
+        if recursive && self.recursive_call(f, source, &argv, &lent, site, merge) {
+            return Ok(self.finish_call(source, &lent, merge));
         }
         // A call of the global this lambda was defined as is recursion
         // unless the global was reassigned: anything else takes the
@@ -307,13 +303,13 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
     }
 
-    /// When `f` runs this very code (`branch_if_self`, or `known_self`), calls
-    /// this function directly and jumps to `merge` with the result;
-    /// continues in a fresh block otherwise. `f` is then either the
-    /// running closure, which the caller of this activation keeps alive,
-    /// or a closure of the same template whose code never reads its
-    /// closure: borrowed as it is.
-    #[allow(clippy::too_many_arguments)]
+    /// When `f` runs this very code (`branch_if_self`), calls this function
+    /// directly and jumps to `merge` with the result; continues in a fresh
+    /// block otherwise, or returns `true` when `f` is the running closure
+    /// itself (there is no otherwise). `f` is then either the running
+    /// closure, which the caller of this activation keeps alive, or a
+    /// closure of the same template whose code never reads its closure:
+    /// borrowed as it is.
     fn recursive_call(
         &mut self,
         f: Clif,
@@ -322,15 +318,10 @@ impl Lower<'_, '_> {
         lent: &[bool],
         site: Clif,
         merge: Block,
-        known_self: bool,
-    ) {
+    ) -> bool {
         let recursive = self.b.create_block();
         let other = self.b.create_block();
-        if known_self {
-            self.b.ins().jump(recursive, &[]);
-        } else {
-            self.branch_if_self(f, recursive, other);
-        }
+        let known_self = self.branch_if_self(f, recursive, other);
         self.b.switch_to_block(recursive);
         self.clone_lent(argv, lent);
         let zero = self.iconst(0);
@@ -350,6 +341,7 @@ impl Lower<'_, '_> {
         if !known_self {
             self.b.switch_to_block(other);
         }
+        known_self
     }
 
     /// Which arguments of a non-tail call can be lent (see `call_expr`):
@@ -433,15 +425,9 @@ impl Lower<'_, '_> {
         let n = argv.len();
         let site = self.site(call.span);
         if let Some(params) = self_params {
-            // `SelfRef` is the running closure: nothing to test.
-            let known_self = matches!(call.func, Expr::SelfRef);
             let self_block = self.b.create_block();
             let other = self.b.create_block();
-            if known_self {
-                self.b.ins().jump(self_block, &[]);
-            } else {
-                self.branch_if_self(f, self_block, other);
-            }
+            let known_self = self.branch_if_self(f, self_block, other);
             self.b.switch_to_block(self_block);
             let incoming = self.loop_arguments(&argv, params);
             if source == Source::Owned {
@@ -520,12 +506,18 @@ impl Lower<'_, '_> {
 
     /// Branches to `yes` when `f` runs this very code on an equivalent
     /// closure (the same word, or for lambdas that never read their
-    /// closure any closure of the same template), else to `no`.
-    fn branch_if_self(&mut self, f: Clif, yes: Block, no: Block) {
+    /// closure any closure of the same template), else to `no`. When `f`
+    /// is the running closure's own value (`SelfRef`) there is nothing to
+    /// test: it jumps to `yes` and returns `true` (`no` stays unused).
+    fn branch_if_self(&mut self, f: Clif, yes: Block, no: Block) -> bool {
+        if f == self.closure {
+            self.b.ins().jump(yes, &[]);
+            return true;
+        }
         let same = self.b.ins().icmp(IntCC::Equal, f, self.closure);
         if super::uses_closure(self.info) {
             self.b.ins().brif(same, yes, &[], no, &[]);
-            return;
+            return false;
         }
         let check_heap = self.b.create_block();
         let check_kind = self.b.create_block();
@@ -549,6 +541,7 @@ impl Lower<'_, '_> {
         let own = std::sync::Arc::as_ptr(self.template) as i64;
         let same = self.b.ins().icmp_imm_s(IntCC::Equal, template, own);
         self.b.ins().brif(same, yes, &[], no, &[]);
+        false
     }
 
     /// The loop-header arguments of a self call: the required ones, then
