@@ -17,7 +17,6 @@ use lisp_runtime::object::Template;
 use lisp_runtime::{Arity, Exception, Span, Symbol, Value};
 use parking_lot::Mutex;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize};
 use std::sync::Arc;
 
 /// Looks up the builtin bound to a global name at startup (for `Prim`).
@@ -53,21 +52,16 @@ pub fn resolve_toplevel(core: &Datum, prims: PrimLookup) -> Result<Arc<Template>
 fn make_template(info: LambdaInfo) -> Arc<Template> {
     // Capture indices are u32 throughout the IR.
     let captures = info.captures.len() as u32;
+    let arity = Arity {
+        required: info.required,
+        optional: 0,
+        rest: info.rest,
+    };
     Arc::new(Template {
         name: Mutex::new(info.name),
-        arity: Arity {
-            required: info.required,
-            optional: 0,
-            rest: info.rest,
-        },
         doc: info.doc.clone(),
         span: info.span,
-        code: Arc::new(info),
-        heat: AtomicU32::new(0),
-        jit_entry: AtomicUsize::new(0),
-        jit_failed: AtomicBool::new(false),
-        jit_direct: AtomicUsize::new(0),
-        captures,
+        ..Template::new(arity, Arc::new(info), captures)
     })
 }
 

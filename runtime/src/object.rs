@@ -200,6 +200,25 @@ pub struct Template {
     pub captures: u32,
 }
 
+impl Template {
+    /// A template with no name, docstring or position and fresh tiering
+    /// state (not hot, not compiled).
+    pub fn new(arity: Arity, code: StdArc<dyn Any + Send + Sync>, captures: u32) -> Template {
+        Template {
+            name: Mutex::new(None),
+            arity,
+            doc: None,
+            span: crate::span::Span::default(),
+            code,
+            heat: AtomicU32::new(0),
+            jit_entry: AtomicUsize::new(0),
+            jit_failed: std::sync::atomic::AtomicBool::new(false),
+            jit_direct: AtomicUsize::new(0),
+            captures,
+        }
+    }
+}
+
 /// A closure: a template plus the values of its free variables (flat
 /// closure: captured by value, `set!` variables captured as their `Cell`).
 ///
@@ -345,18 +364,7 @@ mod size_tests {
         use crate::value::Value;
         use std::sync::Arc;
         for n in 0..6u32 {
-            let template = Arc::new(Template {
-                name: Default::default(),
-                arity: Arity::exactly(0),
-                doc: None,
-                span: Default::default(),
-                code: Arc::new(()),
-                heat: Default::default(),
-                jit_entry: Default::default(),
-                jit_failed: Default::default(),
-                jit_direct: Default::default(),
-                captures: n,
-            });
+            let template = Arc::new(Template::new(Arity::exactly(0), Arc::new(()), n));
             let cell = Value::object(super::Object::Cell(parking_lot::Mutex::new(Value::NIL)));
             let c = Closure::new(template.clone(), |i| {
                 if i == 0 {

@@ -168,7 +168,6 @@ fn needs_copy(v: &Value) -> bool {
 mod tests {
     use super::*;
     use crate::object::{Arity, Template};
-    use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize};
     use std::sync::Arc;
 
     /// The template for test closures with `captures` captured values (one
@@ -182,18 +181,11 @@ mod tests {
     }
 
     fn new_template(captures: usize) -> Arc<Template> {
-        Arc::new(Template {
-            name: Mutex::new(None),
-            arity: Arity::exactly(0),
-            doc: None,
-            span: crate::span::Span::default(),
-            code: Arc::new(()),
-            heat: AtomicU32::new(0),
-            jit_entry: AtomicUsize::new(0),
-            jit_failed: AtomicBool::new(false),
-            jit_direct: AtomicUsize::new(0),
-            captures: captures as u32,
-        })
+        Arc::new(Template::new(
+            Arity::exactly(0),
+            Arc::new(()),
+            captures as u32,
+        ))
     }
 
     fn closure(captured: Vec<Value>) -> Value {

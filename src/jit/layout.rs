@@ -137,18 +137,11 @@ pub fn probe() -> Option<Layout> {
 
 /// A template for probe closures with `captures` captured values.
 fn probe_template(captures: usize) -> Arc<Template> {
-    Arc::new(Template {
-        name: Default::default(),
-        arity: Arity::exactly(0),
-        doc: None,
-        span: Default::default(),
-        code: Arc::new(()),
-        heat: Default::default(),
-        jit_entry: Default::default(),
-        jit_failed: Default::default(),
-        jit_direct: Default::default(),
-        captures: captures as u32,
-    })
+    Arc::new(Template::new(
+        Arity::exactly(0),
+        Arc::new(()),
+        captures as u32,
+    ))
 }
 
 /// The address of the `Object` a heap value points to.
