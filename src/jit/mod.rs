@@ -219,7 +219,7 @@ impl State {
             let start = Instant::now();
             self.code = Some(match layout::probe() {
                 None => Err(Bail::UnsupportedLayout),
-                Some(layout) => CodeModule::new()
+                Some(layout) => CodeModule::new(&layout)
                     .map(|m| (m, layout))
                     .map_err(|_| Bail::NoCodeModule),
             });

@@ -4,6 +4,7 @@
 //! two calling conventions compiled code uses (see `abi` in ARCHITECTURE.md).
 
 use super::intrinsics::{Intrinsic, Ty};
+use super::layout::Layout;
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
@@ -30,7 +31,7 @@ pub struct CodeModule {
 
 impl CodeModule {
     /// Builds the module; `Err` carries a reason when the host is unsupported.
-    pub fn new() -> Result<CodeModule, String> {
+    pub fn new(layout: &Layout) -> Result<CodeModule, String> {
         let isa = isa()?;
         let host_cc = isa.default_call_conv();
         let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
@@ -55,7 +56,7 @@ impl CodeModule {
             Intrinsic::Prim,
             Intrinsic::PrimMiss,
         ] {
-            let id = preserving_wrapper(&mut module, intrinsics[&i], i, host_cc)?;
+            let id = preserving_wrapper(&mut module, layout, intrinsics[&i], i, host_cc)?;
             preserving.insert(i, id);
         }
         Ok(CodeModule {
@@ -98,6 +99,7 @@ pub fn direct_signature(nargs: usize) -> Signature {
 /// context).
 fn preserving_wrapper(
     module: &mut JITModule,
+    layout: &Layout,
     import: FuncId,
     i: Intrinsic,
     host_cc: CallConv,
@@ -120,9 +122,12 @@ fn preserving_wrapper(
         let callee = module.declare_func_in_func(import, b.func);
         let inst = b.ins().call(callee, &params);
         if let Some(&result) = b.inst_results(inst).first() {
-            let offset = std::mem::offset_of!(lisp_runtime::Ctx, jit_result) as i32;
-            b.ins()
-                .store(MemFlagsData::trusted(), result, params[0], offset);
+            b.ins().store(
+                MemFlagsData::trusted(),
+                result,
+                params[0],
+                layout.ctx_jit_result,
+            );
         }
         b.ins().return_(&[]);
         b.seal_all_blocks();
