@@ -193,6 +193,30 @@ fn run_with(file: &Path, tier: &[&str]) -> Outcome {
     }
 }
 
+/// How `compiled` (run as `tier`) differs from `interpreted`, described
+/// under `label`, or `None` when stdout, stderr and status all agree.
+fn difference(
+    label: &str,
+    tier: &str,
+    interpreted: &Outcome,
+    compiled: &Outcome,
+) -> Option<String> {
+    let same = interpreted.stdout == compiled.stdout
+        && interpreted.stderr == compiled.stderr
+        && interpreted.status == compiled.status;
+    (!same).then(|| {
+        format!(
+            "{label}:\n--- interpreter ({:?})\n{}{}\n--- {tier} ({:?})\n{}{}",
+            interpreted.status,
+            interpreted.stdout,
+            interpreted.stderr,
+            compiled.status,
+            compiled.stdout,
+            compiled.stderr
+        )
+    })
+}
+
 #[test]
 fn random_programs_print_the_same_in_both_tiers() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_differential");
@@ -212,21 +236,12 @@ fn random_programs_print_the_same_in_both_tiers() {
         // interpreted calls (code specialised on what they saw).
         for threshold in ["0", "2"] {
             let compiled = run_with(&file, &["--jit", "--jit-threshold", threshold]);
-            if interpreted.stdout != compiled.stdout
-                || interpreted.stderr != compiled.stderr
-                || interpreted.status != compiled.status
-            {
-                failures.push(format!(
-                    "seed {seed}:\n{source}\n--- interpreter ({:?})\n{}{}\n\
-                     --- jit, threshold {threshold} ({:?})\n{}{}",
-                    interpreted.status,
-                    interpreted.stdout,
-                    interpreted.stderr,
-                    compiled.status,
-                    compiled.stdout,
-                    compiled.stderr
-                ));
-            }
+            failures.extend(difference(
+                &format!("seed {seed}:\n{source}"),
+                &format!("jit, threshold {threshold}"),
+                &interpreted,
+                &compiled,
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -359,20 +374,7 @@ fn edge_case_programs_print_the_same_in_both_tiers() {
         let interpreted = run(&file, false);
         let compiled = run(&file, true);
         assert!(!interpreted.stdout.is_empty(), "{name}: printed nothing");
-        if interpreted.stdout != compiled.stdout
-            || interpreted.stderr != compiled.stderr
-            || interpreted.status != compiled.status
-        {
-            failures.push(format!(
-                "{name}:\n--- interpreter ({:?})\n{}{}\n--- jit ({:?})\n{}{}",
-                interpreted.status,
-                interpreted.stdout,
-                interpreted.stderr,
-                compiled.status,
-                compiled.stdout,
-                compiled.stderr
-            ));
-        }
+        failures.extend(difference(name, "jit", &interpreted, &compiled));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
