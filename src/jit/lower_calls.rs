@@ -142,14 +142,7 @@ impl Lower<'_, '_> {
         let check_code = self.b.create_block();
         self.b.ins().brif(heap, check_kind, &[], slow, &[]);
         self.b.switch_to_block(check_kind);
-        let kind = self
-            .b
-            .ins()
-            .uload8(types::I32, MemFlagsData::trusted(), f, -(HEAP_TAG as i32));
-        let is_closure =
-            self.b
-                .ins()
-                .icmp_imm_s(IntCC::Equal, kind, self.layout.closure_kind as i64);
+        let is_closure = self.is_kind(f, self.layout.closure_kind);
         self.b.ins().brif(is_closure, check_code, &[], slow, &[]);
         self.b.switch_to_block(check_code);
         let template = self.closure_template(f);
@@ -527,14 +520,7 @@ impl Lower<'_, '_> {
         let heap = self.is_heap(f);
         self.b.ins().brif(heap, check_kind, &[], no, &[]);
         self.b.switch_to_block(check_kind);
-        let kind = self
-            .b
-            .ins()
-            .uload8(types::I32, MemFlagsData::trusted(), f, -(HEAP_TAG as i32));
-        let is_closure =
-            self.b
-                .ins()
-                .icmp_imm_s(IntCC::Equal, kind, self.layout.closure_kind as i64);
+        let is_closure = self.is_kind(f, self.layout.closure_kind);
         self.b.ins().brif(is_closure, check_template, &[], no, &[]);
         self.b.switch_to_block(check_template);
         let template = self.closure_template(f);

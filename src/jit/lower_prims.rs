@@ -149,21 +149,7 @@ impl Lower<'_, '_> {
                         .ins()
                         .icmp_imm_s(IntCC::Equal, words[0], Value::FALSE.raw() as i64)
                 }
-                _ => {
-                    let check_kind = self.b.create_block();
-                    let answer = self.b.create_block();
-                    self.b.append_block_param(answer, types::I8);
-                    let no_pair = self.b.ins().iconst(types::I8, 0);
-                    let heap = self.is_heap(words[0]);
-                    self.b
-                        .ins()
-                        .brif(heap, check_kind, &[], answer, &[BlockArg::Value(no_pair)]);
-                    self.b.switch_to_block(check_kind);
-                    let c = self.is_kind(words[0], self.layout.pair_kind);
-                    self.b.ins().jump(answer, &[BlockArg::Value(c)]);
-                    self.b.switch_to_block(answer);
-                    self.b.block_params(answer)[0]
-                }
+                _ => self.is_pair(words[0]),
             };
             for &(w, owned) in &operands {
                 if owned {
@@ -430,21 +416,8 @@ impl Lower<'_, '_> {
                 self.drop_if_owned_then(operands, done, r);
             }
             PrimOp::IsPair => {
-                let yes = self.b.create_block();
-                let answer = self.b.create_block();
-                self.b.append_block_param(answer, types::I64);
-                let f = self.iconst(Value::FALSE.raw());
-                let heap = self.is_heap(words[0]);
-                self.b
-                    .ins()
-                    .brif(heap, yes, &[], answer, &[BlockArg::Value(f)]);
-                self.b.switch_to_block(yes);
-                let c = self.is_kind(words[0], self.layout.pair_kind);
+                let c = self.is_pair(words[0]);
                 let r = self.bool_word(c);
-                self.b.ins().jump(answer, &[BlockArg::Value(r)]);
-                self.b.switch_to_block(answer);
-                let r = self.b.block_params(answer)[0];
-                self.immediates.insert(r);
                 self.drop_if_owned_then(operands, done, r);
             }
             PrimOp::Car | PrimOp::Cdr => {
@@ -512,6 +485,23 @@ impl Lower<'_, '_> {
 
     /// Whether both words can be floats: a fixnum constant never is, so
     /// the inline float path would only ever fall to the slow path.
+    /// `1` (an `I8`) when `w` is a pair, without reading a non-heap word.
+    fn is_pair(&mut self, w: Clif) -> Clif {
+        let check_kind = self.b.create_block();
+        let answer = self.b.create_block();
+        self.b.append_block_param(answer, types::I8);
+        let no_pair = self.b.ins().iconst(types::I8, 0);
+        let heap = self.is_heap(w);
+        self.b
+            .ins()
+            .brif(heap, check_kind, &[], answer, &[BlockArg::Value(no_pair)]);
+        self.b.switch_to_block(check_kind);
+        let c = self.is_kind(w, self.layout.pair_kind);
+        self.b.ins().jump(answer, &[BlockArg::Value(c)]);
+        self.b.switch_to_block(answer);
+        self.b.block_params(answer)[0]
+    }
+
     /// The word of `v` when it is a constant.
     fn const_word(&self, v: Clif) -> Option<i64> {
         use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
@@ -683,7 +673,7 @@ impl Lower<'_, '_> {
     }
 
     /// Whether heap word `w` points at an object of discriminant `kind`.
-    fn is_kind(&mut self, w: Clif, kind: u8) -> Clif {
+    pub(super) fn is_kind(&mut self, w: Clif, kind: u8) -> Clif {
         let k = self
             .b
             .ins()
