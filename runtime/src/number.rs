@@ -8,7 +8,8 @@ use crate::error::Exception;
 use crate::object::Object;
 use crate::value::Value;
 use num_bigint::BigInt;
-use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
+use num_integer::Integer;
+use num_traits::{FromPrimitive, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// A number unpacked from a `Value`.
@@ -246,14 +247,7 @@ pub fn int_div(op: IntDiv, a: &Value, b: &Value) -> Result<Value, Exception> {
     Ok(big_to_value(match op {
         IntDiv::Quotient => &p / &q,
         IntDiv::Remainder => &p % &q,
-        IntDiv::Modulo => {
-            let r = &p % &q;
-            if !r.is_zero() && (r.is_negative() != q.is_negative()) {
-                r + q
-            } else {
-                r
-            }
-        }
+        IntDiv::Modulo => p.mod_floor(&q),
     }))
 }
 
@@ -264,14 +258,7 @@ fn fix_div(op: IntDiv, p: i64, q: i64) -> i64 {
     match op {
         IntDiv::Quotient => p / q,
         IntDiv::Remainder => p % q,
-        IntDiv::Modulo => {
-            let r = p % q;
-            if r != 0 && (r < 0) != (q < 0) {
-                r + q
-            } else {
-                r
-            }
-        }
+        IntDiv::Modulo => p.mod_floor(&q),
     }
 }
 
