@@ -9,7 +9,7 @@
 
 use lisp_runtime::object::Template;
 use lisp_runtime::{Span, Symbol, Value};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// An index into the current frame.
@@ -186,6 +186,10 @@ pub struct LambdaInfo {
     pub captures: Vec<CaptureFrom>,
     pub body: Expr,
     pub span: Span,
+    /// Set when compiled code of this lambda met a parameter its entry
+    /// guard did not expect (see the JIT's `Lower::entry_guard`): it is
+    /// compiled without entry guards from then on. Speed only.
+    pub guard_missed: AtomicBool,
 }
 
 /// The `LambdaInfo` behind a template made by the resolver.

@@ -45,6 +45,7 @@ pub fn resolve_toplevel(core: &Datum, prims: PrimLookup) -> Result<Arc<Template>
         captures: Vec::new(),
         body,
         span: core.span,
+        guard_missed: Default::default(),
     };
     Ok(make_template(info))
 }
@@ -317,6 +318,7 @@ impl Resolver<'_> {
             captures: scope.captures,
             body: body?,
             span,
+            guard_missed: Default::default(),
         };
         Ok(Expr::Lambda(make_template(info)))
     }

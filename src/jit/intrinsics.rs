@@ -85,6 +85,10 @@ intrinsics! {
     /// fixnums; operands that are not fixnums also note that on the site
     /// and send the lambda back to the interpreter to be compiled again.
     PrimMiss = jit_prim_miss(I64, I64, I64, I64, I64, I64, I64) -> I64;
+    /// `(&Template, &LambdaInfo)`: an entry guard failed (a parameter
+    /// that is not a fixnum, or a redefined builtin); the lambda goes back
+    /// to the interpreter, to be compiled again without entry guards.
+    GuardMiss = jit_guard_miss(I64, I64);
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -316,16 +320,33 @@ extern "C" fn jit_prim_miss(
         if let [x, y] = &args[..] {
             p.seen.note(x, y);
         }
-        // The lambda goes back to the interpreter, which notes types and
-        // compiles it anew past the threshold. The old code stays valid
-        // for activations already running it.
-        // Entry first: an interpreter that read it before finds no direct
-        // function in the shared entry and interprets the call.
-        t.heat.store(0, Ordering::Relaxed);
-        t.jit_entry.store(0, Ordering::Release);
-        t.jit_direct.store(0, Ordering::Release);
+        send_back(t);
     }
     prim_slow(ctx, p.global, &p.builtin, args, p.span)
+}
+
+extern "C" fn jit_guard_miss(template: u64, info: u64) {
+    // SAFETY: JIT code passes its lambda's template and `LambdaInfo`,
+    // which the JIT keeps alive with its code.
+    let (t, info) = unsafe {
+        (
+            &*(template as *const Template),
+            &*(info as *const crate::ir::LambdaInfo),
+        )
+    };
+    info.guard_missed.store(true, Ordering::Relaxed);
+    send_back(t);
+}
+
+/// Sends a compiled lambda back to the interpreter, which notes types and
+/// compiles it anew past the threshold. The old code stays valid for
+/// activations already running it.
+fn send_back(t: &Template) {
+    // Entry first: an interpreter that read it before finds no direct
+    // function in the shared entry and interprets the call.
+    t.heat.store(0, Ordering::Relaxed);
+    t.jit_entry.store(0, Ordering::Release);
+    t.jit_direct.store(0, Ordering::Release);
 }
 
 /// A primitive's slow path: the builtin while the global holds it, else

@@ -76,6 +76,21 @@ pub struct Lower<'a, 'f> {
     pub consuming: Vec<u32>,
     /// The global table of the thread that asked for this compilation.
     pub globals: &'a [Value],
+    /// Whether the guarded builtins are known to be intact here: the entry
+    /// guard checked them and nothing since can have run Lisp code.
+    pub prims_clean: bool,
+    /// Where a failed entry guard goes, with the header's arguments.
+    guard_miss: Option<Block>,
+    /// Captured values the entry guard proved to be fixnums (a closure's
+    /// captured values never change).
+    pub fixnum_captures: Vec<u32>,
+    /// The `UNBOUND` word every emptied slot holds: one value, defined in
+    /// the entry block, so that slots empty on every edge into a block (a
+    /// loop header) need no block parameter there.
+    pub unbound: Clif,
+    /// Parameter slots the entry guard proved to hold fixnums (never
+    /// rebound in the body, so they do throughout).
+    pub fixnum_slots: Vec<u32>,
 }
 
 /// Words a shared spill slot holds.
@@ -177,6 +192,86 @@ fn read_count(e: &Expr, slot: u32) -> usize {
     n.min(2)
 }
 
+/// The parameter slots and captured values an entry guard tests for
+/// fixnums: those read directly by an arithmetic primitive site that only
+/// saw fixnums in the interpreter (parameters unless boxed or rebound in
+/// the body).
+fn fixnum_variables(info: &LambdaInfo, has_feedback: bool) -> (Vec<u32>, Vec<u32>) {
+    let mut found = Vec::new();
+    fixnum_operands(&info.body, has_feedback, &mut found);
+    found.sort_unstable();
+    found.dedup();
+    let mut slots = Vec::new();
+    let mut captures = Vec::new();
+    for e in found {
+        match e {
+            FixnumOperand::Local(s)
+                if s < info.required as u32
+                    && !info.boxed_params.contains(&s)
+                    && !super::lower_calls::rebinds(&info.body, s) =>
+            {
+                slots.push(s)
+            }
+            FixnumOperand::Captured(i) => captures.push(i),
+            FixnumOperand::Local(_) => {}
+        }
+    }
+    (slots, captures)
+}
+
+/// A variable a primitive reads directly.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FixnumOperand {
+    Local(u32),
+    Captured(u32),
+}
+
+/// The variables that fixnum-only primitive sites in `e` read directly.
+fn fixnum_operands(e: &Expr, has_feedback: bool, out: &mut Vec<FixnumOperand>) {
+    match e {
+        Expr::Prim(p) => {
+            if super::lower_prims::specialized_site(p, has_feedback) {
+                out.extend(p.args.iter().filter_map(|a| match a {
+                    Expr::Local(s) => Some(FixnumOperand::Local(*s)),
+                    Expr::Captured(i) => Some(FixnumOperand::Captured(*i)),
+                    _ => None,
+                }));
+            }
+            p.args
+                .iter()
+                .for_each(|a| fixnum_operands(a, has_feedback, out));
+        }
+        Expr::If(a, b, c) => {
+            for x in [a, b, c] {
+                fixnum_operands(x, has_feedback, out);
+            }
+        }
+        Expr::Seq(items) => items
+            .iter()
+            .for_each(|x| fixnum_operands(x, has_feedback, out)),
+        Expr::Call(c) => {
+            fixnum_operands(&c.func, has_feedback, out);
+            c.args
+                .iter()
+                .for_each(|a| fixnum_operands(a, has_feedback, out));
+        }
+        Expr::Bind { init: v, .. }
+        | Expr::SetLocalCell(_, v)
+        | Expr::SetCapturedCell(_, v)
+        | Expr::SetGlobal(_, v, _)
+        | Expr::DefineGlobal(_, v) => fixnum_operands(v, has_feedback, out),
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::LocalCell(..)
+        | Expr::Captured(_)
+        | Expr::CapturedCell(..)
+        | Expr::SelfRef
+        | Expr::Global(..)
+        | Expr::MakeCell(_)
+        | Expr::Lambda(_) => {}
+    }
+}
+
 /// Whether `e` is a variable or a constant (no work to speak of).
 fn is_leaf(e: &Expr) -> bool {
     matches!(
@@ -219,6 +314,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         let header = b.create_block();
         let raise_exit = b.create_block();
         let prims_var = b.declare_var(types::I32);
+        let unbound = b.ins().iconst(types::I64, Value::UNBOUND.raw() as i64);
         let mut l = Lower {
             b,
             code,
@@ -242,9 +338,14 @@ impl<'a, 'f> Lower<'a, 'f> {
             consumable: Vec::new(),
             consuming: Vec::new(),
             globals,
+            prims_clean: false,
+            unbound,
+            fixnum_slots: Vec::new(),
+            fixnum_captures: Vec::new(),
+            guard_miss: None,
         };
+        l.immediates.insert(unbound);
         l.refresh_prims();
-        let unbound = l.iconst(Value::UNBOUND.raw());
         for i in 0..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
         }
@@ -252,9 +353,15 @@ impl<'a, 'f> Lower<'a, 'f> {
         for _ in 0..nparams {
             l.b.append_block_param(header, types::I64);
         }
-        l.b.ins().jump(header, &args(&params[5..]));
+        let guarded = l.entry_guard(&params[5..]);
+        if guarded.is_none() {
+            l.b.ins().jump(header, &args(&params[5..]));
+        }
         l.b.switch_to_block(header);
         let incoming = l.b.block_params(header).to_vec();
+        if let Some(slots) = guarded {
+            l.header_guard(&incoming, slots);
+        }
         for (i, &v) in incoming.iter().enumerate() {
             let boxed = info.boxed_params.contains(&(i as u32));
             let v = if boxed {
@@ -268,6 +375,100 @@ impl<'a, 'f> Lower<'a, 'f> {
         l.tail(&info.body)?;
         l.emit_exits();
         Ok(())
+    }
+
+    /// The entry guard of a lambda that ran in the interpreter first.
+    /// Its fixnum-only primitive sites need no tag tests on the parameters
+    /// and captured values they read (`fixnum_variables`), and no
+    /// primitive needs the `prims_redefined` test until something runs
+    /// Lisp code (`prims_clean`): on entry, the guard tests that the
+    /// guarded builtins are intact and those captured values are fixnums;
+    /// at the loop header (every entry and iteration), that those
+    /// parameters are; and a self tail call after Lisp code ran tests the
+    /// builtins again (`jump_to_header`). Emits the entry part and returns
+    /// the header part's slots, or `None` for no guard.
+    ///
+    /// When a test fails, `Intrinsic::GuardMiss` sends the lambda back to
+    /// be compiled without guards, and the call goes on as a tail call of
+    /// the closure through the interpreter (`guard_miss`).
+    fn entry_guard(&mut self, entry_args: &[Clif]) -> Option<Vec<u32>> {
+        if !self.has_feedback
+            || self.info.rest
+            || self
+                .info
+                .guard_missed
+                .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
+        let (slots, captures) = fixnum_variables(self.info, self.has_feedback);
+        let miss = self.b.create_block();
+        self.b.set_cold_block(miss);
+        for _ in entry_args {
+            self.b.append_block_param(miss, types::I64);
+        }
+        self.guard_miss = Some(miss);
+        let prims = self.prims_redefined();
+        let mut bad = self.b.ins().uextend(types::I64, prims);
+        let words: Vec<Clif> = captures.iter().map(|&i| self.captured(i)).collect();
+        if let Some(tags) = self.fixnum_tags(&words) {
+            bad = self.b.ins().bor(bad, tags);
+        }
+        let header = self.header;
+        let entry_args = args(entry_args);
+        self.b
+            .ins()
+            .brif(bad, miss, &entry_args, header, &entry_args);
+
+        self.b.switch_to_block(miss);
+        let incoming = self.b.block_params(miss).to_vec();
+        // Spilled first: nothing lives across the intrinsic's call.
+        let argv = self.spill(&incoming);
+        let template = self.iconst(Arc::as_ptr(self.template) as u64);
+        let info = self.iconst(self.info as *const LambdaInfo as u64);
+        self.call(Intrinsic::GuardMiss, &[template, info]);
+        self.redispatch((argv, incoming.len()));
+        self.fixnum_captures = captures;
+        Some(slots)
+    }
+
+    /// The header part of the entry guard: tests that the parameter
+    /// `slots` hold fixnums.
+    fn header_guard(&mut self, incoming: &[Clif], slots: Vec<u32>) {
+        let words: Vec<Clif> = slots.iter().map(|&s| incoming[s as usize]).collect();
+        if let Some(tags) = self.fixnum_tags(&words) {
+            let ok = self.b.create_block();
+            let miss = self.guard_miss.expect("an entry guard");
+            self.b.ins().brif(tags, miss, &args(incoming), ok, &[]);
+            self.b.switch_to_block(ok);
+        }
+        self.fixnum_slots = slots;
+        self.prims_clean = true;
+    }
+
+    /// The fixnum tag bits of all `words` together (0 when all are
+    /// fixnums), or `None` for no words.
+    fn fixnum_tags(&mut self, words: &[Clif]) -> Option<Clif> {
+        let (&first, rest) = words.split_first()?;
+        let all = rest.iter().fold(first, |acc, &w| self.b.ins().bor(acc, w));
+        Some(self.b.ins().band_imm_s(all, FIXNUM_MASK as i64))
+    }
+
+    /// Jumps to the loop header with `incoming` (a self tail call): by
+    /// way of the entry guard's test of the builtins when Lisp code may
+    /// have run since the header.
+    pub fn jump_to_header(&mut self, incoming: &[Clif]) {
+        let header = self.header;
+        match self.guard_miss {
+            Some(miss) if !self.prims_clean => {
+                let prims = self.prims_redefined();
+                let incoming = args(incoming);
+                self.b.ins().brif(prims, miss, &incoming, header, &incoming);
+            }
+            _ => {
+                self.b.ins().jump(header, &args(incoming));
+            }
+        }
     }
 
     /// Raises `stack overflow` when the native stack is past `ctx.stack_limit`.
@@ -333,7 +534,7 @@ impl<'a, 'f> Lower<'a, 'f> {
     fn emit_exits(&mut self) {
         self.b.switch_to_block(self.raise_exit);
         self.b.set_cold_block(self.raise_exit);
-        for i in 0..self.slots.len() {
+        for i in self.heap_slots() {
             let v = self.b.use_var(self.slots[i]);
             self.drop_cold(v);
         }
@@ -354,12 +555,20 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Drops every frame slot and the keep word.
     pub fn drop_frame(&mut self) {
-        for i in 0..self.slots.len() {
+        for i in self.heap_slots() {
             let v = self.b.use_var(self.slots[i]);
             self.drop_value(v);
         }
         let keep = self.keep();
         self.drop_value(keep);
+    }
+
+    /// The frame slots that may hold heap words: all but the guarded
+    /// fixnum parameters (a fixnum, or `UNBOUND` once moved out).
+    pub fn heap_slots(&self) -> Vec<usize> {
+        (0..self.slots.len())
+            .filter(|&i| !self.fixnum_slots.contains(&(i as u32)))
+            .collect()
     }
 
     /// The template whose name a backtrace frame for this activation shows:
@@ -399,9 +608,22 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b.use_var(self.prims_var)
     }
 
+    /// Branches to `redefined` when a guarded builtin may have been
+    /// redefined, else to `intact`; just jumps to `intact` where that is
+    /// known (`prims_clean`).
+    pub fn branch_on_prims(&mut self, redefined: Block, intact: Block, intact_args: &[BlockArg]) {
+        if self.prims_clean {
+            self.b.ins().jump(intact, intact_args);
+        } else {
+            let byte = self.prims_redefined();
+            self.b.ins().brif(byte, redefined, &[], intact, intact_args);
+        }
+    }
+
     /// Reloads `Ctx::prims_redefined` (after a call that may have run Lisp
     /// code, which may have redefined a guarded builtin).
     pub fn refresh_prims(&mut self) {
+        self.prims_clean = false;
         let byte = self.b.ins().uload8(
             types::I32,
             MemFlagsData::trusted(),
@@ -470,7 +692,10 @@ impl<'a, 'f> Lower<'a, 'f> {
             ),
             None => self.ctx,
         };
-        if i.runs_lisp() {
+        // The slow path of a primitive runs the builtin itself while the
+        // builtins are intact: no Lisp code.
+        let builtin_only = self.prims_clean && matches!(i, Intrinsic::Prim | Intrinsic::PrimMiss);
+        if i.runs_lisp() && !builtin_only {
             self.refresh_prims();
         }
         r
@@ -701,6 +926,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         match e {
             Expr::If(test, then, otherwise) => {
                 let (then_block, else_block) = self.test(test)?;
+                // Each arm starts from what the test left known.
+                let clean = self.prims_clean;
                 // Blocks are laid out in the order they are filled, and the
                 // first follows the test: make that the arm that does the
                 // work (a loop's next iteration, a recursion's general
@@ -709,11 +936,13 @@ impl<'a, 'f> Lower<'a, 'f> {
                 if is_leaf(then) && !is_leaf(otherwise) {
                     self.b.switch_to_block(else_block);
                     self.tail(otherwise)?;
+                    self.prims_clean = clean;
                     self.b.switch_to_block(then_block);
                     return self.tail(then);
                 }
                 self.b.switch_to_block(then_block);
                 self.tail(then)?;
+                self.prims_clean = clean;
                 self.b.switch_to_block(else_block);
                 self.tail(otherwise)
             }
@@ -733,8 +962,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 // The slot's value moves out: no clone, and no drop.
                 let var = self.slot(*slot)?;
                 let v = self.b.use_var(var);
-                let unbound = self.iconst(Value::UNBOUND.raw());
-                self.b.def_var(var, unbound);
+                self.b.def_var(var, self.unbound);
                 self.return_value(v);
                 Ok(())
             }
@@ -771,9 +999,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         if slots.is_empty() {
             return;
         }
-        let unbound = self.iconst(Value::UNBOUND.raw());
         for &s in slots {
-            self.b.def_var(self.slots[s as usize], unbound);
+            self.b.def_var(self.slots[s as usize], self.unbound);
         }
     }
 
@@ -809,8 +1036,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let intact = self.b.create_block();
                 let generic = self.b.create_block();
                 self.b.set_cold_block(generic);
-                let redefined = self.prims_redefined();
-                self.b.ins().brif(redefined, generic, &[], intact, &[]);
+                self.branch_on_prims(generic, intact, &[]);
                 self.b.switch_to_block(intact);
                 self.branch(&p.args[0], no, yes)?;
                 self.b.switch_to_block(generic);
@@ -909,12 +1135,16 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let (then_block, else_block) = self.test(test)?;
                 let merge = self.b.create_block();
                 self.b.append_block_param(merge, types::I64);
+                let clean = self.prims_clean;
                 self.b.switch_to_block(then_block);
                 let v = self.expr(then)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
+                let then_clean = self.prims_clean;
+                self.prims_clean = clean;
                 self.b.switch_to_block(else_block);
                 let v = self.expr(otherwise)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
+                self.prims_clean &= then_clean;
                 self.b.switch_to_block(merge);
                 Ok(self.b.block_params(merge)[0])
             }

@@ -15,7 +15,7 @@
 //! extra count for the call. A tail call hands an owned closure word over
 //! as the callee's `keep`, since the caller's frame disappears.
 
-use super::lower::{args, last_reads, Lower};
+use super::lower::{last_reads, Lower};
 use super::module::direct_signature;
 use super::Bail;
 use crate::ir::{Call, Expr};
@@ -23,7 +23,6 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
 use cranelift_module::Module;
 use lisp_runtime::value::HEAP_TAG;
-use lisp_runtime::Value;
 
 /// Where a callee word came from, which decides who keeps it alive.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -63,10 +62,7 @@ impl Lower<'_, '_> {
                 let done = self.b.create_block();
                 self.b.set_cold_block(again);
                 self.b.append_block_param(done, types::I64);
-                let redefined = self.prims_redefined();
-                self.b
-                    .ins()
-                    .brif(redefined, again, &[], done, &[BlockArg::Value(first)]);
+                self.branch_on_prims(again, done, &[BlockArg::Value(first)]);
                 self.b.switch_to_block(again);
                 let f = self.global_checked(*id, *span);
                 self.b.ins().jump(done, &[BlockArg::Value(f)]);
@@ -379,22 +375,34 @@ impl Lower<'_, '_> {
         site: Clif,
         tail: bool,
     ) -> Clif {
-        use super::intrinsics::APPLY_LENT_SHIFT;
+        let addr = self.spill(argv);
+        self.apply_spilled(f, source, (addr, argv.len()), lent, site, tail)
+    }
+
+    /// `generic_call` of the `argv.1` words spilled at address `argv.0`.
+    fn apply_spilled(
+        &mut self,
+        f: Clif,
+        source: Source,
+        argv: (Clif, usize),
+        lent: &[bool],
+        site: Clif,
+        tail: bool,
+    ) -> Clif {
+        use super::intrinsics::{APPLY_BORROWED, APPLY_LENT_SHIFT, APPLY_TAIL};
         let lent_mask = lent.iter().enumerate().fold(0u64, |m, (i, &l)| {
             m | ((l as u64) << (i as u64 + APPLY_LENT_SHIFT))
         });
-        use super::intrinsics::{APPLY_BORROWED, APPLY_TAIL};
         let (f, borrowed) = match source {
             Source::Owned => (f, 0),
             Source::Global => (f, APPLY_BORROWED),
             Source::Stable => (self.clone_value(f), 0),
         };
-        let addr = self.spill(argv);
-        let n = self.iconst(argv.len() as u64);
+        let n = self.iconst(argv.1 as u64);
         let flags = self.iconst(if tail { APPLY_TAIL } else { 0 } | borrowed | lent_mask);
         self.call(
             super::intrinsics::Intrinsic::Apply,
-            &[self.ctx, f, addr, n, site, flags],
+            &[self.ctx, f, argv.0, n, site, flags],
         )
     }
 
@@ -427,7 +435,7 @@ impl Lower<'_, '_> {
                 self.drop_value(f);
             }
             self.restart_frame(&moved);
-            self.b.ins().jump(self.header, &args(&incoming));
+            self.jump_to_header(&incoming);
             if known_self {
                 // The temporaries `callee` listed are consumed.
                 let moved_count = moved.iter().filter(|&&m| m).count();
@@ -474,6 +482,17 @@ impl Lower<'_, '_> {
 
         self.tail_generic(f, source, &argv, site, slow);
         Ok(())
+    }
+
+    /// Terminates the current block with a tail call of the running
+    /// closure on the owned words spilled at `argv` (the header's
+    /// arguments) through the generic path, which runs whatever the
+    /// template holds by then.
+    pub(super) fn redispatch(&mut self, argv: (Clif, usize)) {
+        let site = self.iconst(0);
+        let r = self.apply_spilled(self.closure, Source::Stable, argv, &[], site, true);
+        self.check(r);
+        self.return_value(r);
     }
 
     /// The generic path of a tail call, in block `slow`.
@@ -551,9 +570,10 @@ impl Lower<'_, '_> {
     /// flagged in `moved` pass their value on to the next iteration as it
     /// is, so they are not dropped.
     fn restart_frame(&mut self, moved: &[bool]) {
-        let unbound = self.iconst(Value::UNBOUND.raw());
+        let unbound = self.unbound;
+        let heap = self.heap_slots();
         for i in 0..self.slots.len() {
-            if !moved.get(i).copied().unwrap_or(false) {
+            if heap.contains(&i) && !moved.get(i).copied().unwrap_or(false) {
                 let v = self.b.use_var(self.slots[i]);
                 self.drop_value(v);
             }
@@ -595,7 +615,7 @@ pub(super) fn simple(e: &Expr) -> bool {
 }
 
 /// Whether `e` (one lambda's body, not nested lambdas) rebinds `slot`.
-fn rebinds(e: &Expr, slot: u32) -> bool {
+pub(super) fn rebinds(e: &Expr, slot: u32) -> bool {
     match e {
         Expr::Bind { slot: s, init, .. } => *s == slot || rebinds(init, slot),
         Expr::MakeCell(s) => *s == slot,

@@ -36,6 +36,12 @@ fn is_arithmetic(op: PrimOp) -> bool {
     )
 }
 
+/// Whether `p` is compiled for fixnums only: it is arithmetic and only
+/// saw fixnums in the interpreter (`has_feedback`: the lambda ran there).
+pub(super) fn specialized_site(p: &PrimCall, has_feedback: bool) -> bool {
+    has_feedback && p.seen.only_fixnums() && is_arithmetic(p.op)
+}
+
 /// Exponent range (biased) of self-taggable floats: `768..1280`.
 const FLOAT_EXPONENT_LOW: i64 = 768;
 const FLOAT_EXPONENT_SPAN: i64 = 512;
@@ -185,8 +191,7 @@ impl Lower<'_, '_> {
         let generic = self.b.create_block();
         let check = self.b.create_block();
         let fast = self.b.create_block();
-        let redefined = self.prims_redefined();
-        self.b.ins().brif(redefined, generic, &[], check, &[]);
+        self.branch_on_prims(generic, check, &[]);
         self.b.switch_to_block(check);
         let mut leaves = Vec::new();
         for tree in trees {
@@ -254,6 +259,15 @@ impl Lower<'_, '_> {
         let mut operands = Vec::with_capacity(p.args.len());
         for arg in &p.args {
             let (v, mut owned) = self.operand(arg)?;
+            let known = match arg {
+                Expr::Local(s) => self.fixnum_slots.contains(s),
+                Expr::Captured(i) => self.fixnum_captures.contains(i),
+                _ => false,
+            };
+            if known {
+                self.fixnums.insert(v);
+                self.immediates.insert(v);
+            }
             if let Expr::Local(s) = arg {
                 if self.consuming.contains(s) {
                     // Moved in: the frame forgets it before anything can
@@ -273,8 +287,7 @@ impl Lower<'_, '_> {
         if lisp_runtime::globals::is_guarded(p.global) {
             // One byte says whether this thread's table still holds every
             // guarded builtin (the slow path checks the global itself).
-            let redefined = self.prims_redefined();
-            self.b.ins().brif(redefined, slow, &[], fast, &[]);
+            self.branch_on_prims(slow, fast, &[]);
         } else {
             let builtin = self.iconst(p.builtin.raw());
             let global = self.global_word(p.global);
@@ -527,7 +540,7 @@ impl Lower<'_, '_> {
     /// Whether `p` is compiled for fixnums only (it only saw fixnums in
     /// the interpreter); its slow path is then `Intrinsic::PrimMiss`.
     fn specialized(&self, p: &PrimCall) -> bool {
-        self.has_feedback && p.seen.only_fixnums() && is_arithmetic(p.op)
+        specialized_site(p, self.has_feedback)
     }
 
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {

@@ -1,0 +1,63 @@
+;; Code compiled after running on fixnums tests its fixnum parameters and
+;; captured values once, at entry and at each loop iteration, instead of
+;; at every operation. Whatever fails that test (a float, a big integer, a
+;; string, a redefined builtin) must still give the interpreter's answer.
+
+(define (count-down n acc)
+  (if (= n 0) acc (count-down (- n 1) (+ acc n))))
+(define (make-adder k) (lambda (x) (+ x k)))
+(define add5 (make-adder 5))
+(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+(define (warm i)
+  (if (< i 200)
+      (begin (count-down 10 0) (add5 i) (fib 5) (warm (+ i 1)))
+      'warm))
+(display (warm 0)) (newline)
+(display (list (count-down 100 0) (add5 1) (fib 15))) (newline)
+
+;; Parameters that are not fixnums on entry.
+(display (count-down 3 0.5)) (newline)
+(display (count-down 3.0 0)) (newline)
+(display (fib 10.0)) (newline)
+(display (count-down 2 (expt 2 70))) (newline)
+(display (guard (e (#t (error-object-message e))) (count-down 3 "x"))) (newline)
+(display (guard (e (#t (error-object-message e))) (fib 'a))) (newline)
+
+;; A loop whose accumulator overflows into a big integer part-way: the
+;; next iteration's test sends the rest of the loop to the interpreter.
+(define big (- (expt 2 61) 10))
+(define (sum-from start n)
+  (let loop ((i 0) (acc start))
+    (if (= i n) acc (loop (+ i 1) (+ acc i)))))
+(define (warm-sum k) (if (> k 0) (begin (sum-from 0 50) (warm-sum (- k 1))) 'ok))
+(display (warm-sum 100)) (newline)
+(display (sum-from big 20)) (newline)
+(display (sum-from (- big) 20)) (newline)
+(display (sum-from 0 100)) (newline)
+
+;; Captured values: a closure of the same lambda capturing a float, a big
+;; integer or a string.
+(define add-half (make-adder 0.5))
+(define add-big (make-adder (expt 10 30)))
+(define add-str (make-adder "s"))
+(display (list (add5 10) (add-half 10) (add-big 10))) (newline)
+(display (guard (e (#t (error-object-message e))) (add-str 1))) (newline)
+(display (add5 2)) (newline)
+
+;; A builtin redefined by code the loop calls, in the middle of the loop:
+;; the next iteration sees the new definition.
+(define saved-minus -)
+(define (redefine-at i) (if (= i 3) (set! - (lambda (a b) (saved-minus a (* 2 b))))) i)
+(define (steps n acc)
+  (if (<= n 0) (reverse acc) (steps (- n 1) (cons (redefine-at n) acc))))
+(define (warm-steps k) (if (> k 0) (begin (steps 2 '()) (warm-steps (- k 1))) 'ok))
+(display (warm-steps 100)) (newline)
+(display (steps 8 '())) (newline)
+(set! - saved-minus)
+(display (- 10 1)) (newline)
+
+;; Deep recursion through a guarded lambda still ends in the catchable
+;; stack-overflow error.
+(define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))
+(display (depth 1000)) (newline)
+(display (guard (e (#t (error-object-message e))) (depth 100000000))) (newline)
