@@ -114,6 +114,12 @@ impl Feedback {
         }
     }
 
+    /// Notes that operands other than fixnums reach this site (a failed
+    /// entry guard of compiled code found one on its way here).
+    pub fn note_others(&self) {
+        self.set(SAW_OTHERS);
+    }
+
     #[inline(always)]
     fn set(&self, flag: u8) {
         let seen = self.0.load(Ordering::Relaxed);
@@ -186,9 +192,10 @@ pub struct LambdaInfo {
     pub captures: Vec<CaptureFrom>,
     pub body: Expr,
     pub span: Span,
-    /// Set when compiled code of this lambda met a parameter its entry
-    /// guard did not expect (see the JIT's `Lower::entry_guard`): it is
-    /// compiled without entry guards from then on. Speed only.
+    /// Set when the entry guard of this lambda's compiled code failed with
+    /// every variable it tests a fixnum, so because a guarded builtin was
+    /// redefined (see the JIT's `Lower::entry_guard`): it is compiled
+    /// without entry guards from then on. Speed only.
     pub guard_missed: AtomicBool,
 }
 

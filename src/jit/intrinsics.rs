@@ -85,10 +85,11 @@ intrinsics! {
     /// fixnums; operands that are not fixnums also note that on the site
     /// and send the lambda back to the interpreter to be compiled again.
     PrimMiss = jit_prim_miss(I64, I64, I64, I64, I64, I64, I64) -> I64;
-    /// `(&Template, &LambdaInfo)`: an entry guard failed (a parameter
-    /// that is not a fixnum, or a redefined builtin); the lambda goes back
-    /// to the interpreter, to be compiled again without entry guards.
-    GuardMiss = jit_guard_miss(I64, I64);
+    /// `(closure borrowed, args borrowed*, nargs)`: the entry guard of the
+    /// closure's compiled code failed on these arguments (a variable that
+    /// is not a fixnum, or a redefined builtin); the lambda goes back to
+    /// the interpreter, to be compiled again with what this taught.
+    GuardMiss = jit_guard_miss(I64, I64, I64);
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -111,8 +112,10 @@ intrinsics! {
     StackOverflow = jit_stack_overflow(I64, I64) -> I64;
     /// `(ctx) -> RAISED`: clears the interrupt flag and raises `interrupted`.
     Interrupted = jit_interrupted(I64) -> I64;
-    /// `(f64) -> value`: a float that is not self-taggable (boxed or zero).
-    Float = jit_float(F64) -> I64;
+    /// `(ctx, f64) -> value`: a float that is not self-taggable (boxed or
+    /// zero). The context is unused; it lets the register-preserving
+    /// wrapper hand the result back.
+    Float = jit_float(I64, F64) -> I64;
     /// `(vector borrowed, index borrowed) -> value`: `vector-ref` of a
     /// vector at a fixnum index in range, else `UNBOUND` (the builtin then
     /// runs, and raises the error the interpreter raises).
@@ -325,17 +328,22 @@ extern "C" fn jit_prim_miss(
     prim_slow(ctx, p.global, &p.builtin, args, p.span)
 }
 
-extern "C" fn jit_guard_miss(template: u64, info: u64) {
-    // SAFETY: JIT code passes its lambda's template and `LambdaInfo`,
-    // which the JIT keeps alive with its code.
-    let (t, info) = unsafe {
-        (
-            &*(template as *const Template),
-            &*(info as *const crate::ir::LambdaInfo),
-        )
+extern "C" fn jit_guard_miss(closure: u64, args: u64, nargs: u64) {
+    // SAFETY: JIT code passes its running closure and its `nargs`
+    // argument words in a stack slot, all kept alive by its frame.
+    let closure = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(closure)) };
+    let args = unsafe { std::slice::from_raw_parts(args as *const Value, nargs as usize) };
+    let Some(Object::Closure(c)) = closure.as_object() else {
+        return;
     };
-    info.guard_missed.store(true, Ordering::Relaxed);
-    send_back(t);
+    let Some(info) = super::lambda_info_of(&c.template) else {
+        return;
+    };
+    if !super::guards::note_miss(info, args, c.captured()) {
+        // Nothing but the builtins' being redefined can explain it.
+        info.guard_missed.store(true, Ordering::Relaxed);
+    }
+    send_back(&c.template);
 }
 
 /// Sends a compiled lambda back to the interpreter, which notes types and
@@ -492,7 +500,7 @@ extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
     raise(ctx, Exception::error("interrupted", vec![]))
 }
 
-extern "C" fn jit_float(f: f64) -> u64 {
+extern "C" fn jit_float(_ctx: *mut Ctx, f: f64) -> u64 {
     Value::float(f).into_raw()
 }
 

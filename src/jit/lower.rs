@@ -192,86 +192,6 @@ fn read_count(e: &Expr, slot: u32) -> usize {
     n.min(2)
 }
 
-/// The parameter slots and captured values an entry guard tests for
-/// fixnums: those read directly by an arithmetic primitive site that only
-/// saw fixnums in the interpreter (parameters unless boxed or rebound in
-/// the body).
-fn fixnum_variables(info: &LambdaInfo, has_feedback: bool) -> (Vec<u32>, Vec<u32>) {
-    let mut found = Vec::new();
-    fixnum_operands(&info.body, has_feedback, &mut found);
-    found.sort_unstable();
-    found.dedup();
-    let mut slots = Vec::new();
-    let mut captures = Vec::new();
-    for e in found {
-        match e {
-            FixnumOperand::Local(s)
-                if s < info.required as u32
-                    && !info.boxed_params.contains(&s)
-                    && !super::lower_calls::rebinds(&info.body, s) =>
-            {
-                slots.push(s)
-            }
-            FixnumOperand::Captured(i) => captures.push(i),
-            FixnumOperand::Local(_) => {}
-        }
-    }
-    (slots, captures)
-}
-
-/// A variable a primitive reads directly.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum FixnumOperand {
-    Local(u32),
-    Captured(u32),
-}
-
-/// The variables that fixnum-only primitive sites in `e` read directly.
-fn fixnum_operands(e: &Expr, has_feedback: bool, out: &mut Vec<FixnumOperand>) {
-    match e {
-        Expr::Prim(p) => {
-            if super::lower_prims::specialized_site(p, has_feedback) {
-                out.extend(p.args.iter().filter_map(|a| match a {
-                    Expr::Local(s) => Some(FixnumOperand::Local(*s)),
-                    Expr::Captured(i) => Some(FixnumOperand::Captured(*i)),
-                    _ => None,
-                }));
-            }
-            p.args
-                .iter()
-                .for_each(|a| fixnum_operands(a, has_feedback, out));
-        }
-        Expr::If(a, b, c) => {
-            for x in [a, b, c] {
-                fixnum_operands(x, has_feedback, out);
-            }
-        }
-        Expr::Seq(items) => items
-            .iter()
-            .for_each(|x| fixnum_operands(x, has_feedback, out)),
-        Expr::Call(c) => {
-            fixnum_operands(&c.func, has_feedback, out);
-            c.args
-                .iter()
-                .for_each(|a| fixnum_operands(a, has_feedback, out));
-        }
-        Expr::Bind { init: v, .. }
-        | Expr::SetLocalCell(_, v)
-        | Expr::SetCapturedCell(_, v)
-        | Expr::SetGlobal(_, v, _)
-        | Expr::DefineGlobal(_, v) => fixnum_operands(v, has_feedback, out),
-        Expr::Const(_)
-        | Expr::Local(_)
-        | Expr::LocalCell(..)
-        | Expr::Captured(_)
-        | Expr::CapturedCell(..)
-        | Expr::SelfRef
-        | Expr::Global(..)
-        | Expr::MakeCell(_)
-        | Expr::Lambda(_) => {}
-    }
-}
-
 /// Whether `e` is a variable or a constant (no work to speak of).
 fn is_leaf(e: &Expr) -> bool {
     matches!(
@@ -401,7 +321,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         {
             return None;
         }
-        let (slots, captures) = fixnum_variables(self.info, self.has_feedback);
+        let (slots, captures) = super::guards::fixnum_variables(self.info, self.has_feedback);
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
         for _ in entry_args {
@@ -424,9 +344,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         let incoming = self.b.block_params(miss).to_vec();
         // Spilled first: nothing lives across the intrinsic's call.
         let argv = self.spill(&incoming);
-        let template = self.iconst(Arc::as_ptr(self.template) as u64);
-        let info = self.iconst(self.info as *const LambdaInfo as u64);
-        self.call(Intrinsic::GuardMiss, &[template, info]);
+        let n = self.iconst(incoming.len() as u64);
+        self.call(Intrinsic::GuardMiss, &[self.closure, argv, n]);
         self.redispatch((argv, incoming.len()));
         self.fixnum_captures = captures;
         Some(slots)

@@ -22,7 +22,7 @@ use lisp_runtime::Value;
 use std::sync::Arc;
 
 /// Whether `op` has float paths (the operations type feedback is about).
-fn is_arithmetic(op: PrimOp) -> bool {
+pub(super) fn is_arithmetic(op: PrimOp) -> bool {
     matches!(
         op,
         PrimOp::Add
@@ -679,7 +679,7 @@ impl Lower<'_, '_> {
         let w = self.b.ins().bor_imm_s(sign, Value::float(0.0).raw() as i64);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
         self.b.switch_to_block(other);
-        let w = self.call(Intrinsic::Float, &[f]);
+        let w = self.call(Intrinsic::Float, &[self.ctx, f]);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
         self.b.switch_to_block(done);
         self.b.block_params(done)[0]

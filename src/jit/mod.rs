@@ -21,6 +21,7 @@
 //! those are reached through the interpreter's call path.
 //! See ARCHITECTURE.md, "The JIT", for the value ABI.
 
+mod guards;
 mod intrinsics;
 mod layout;
 mod lower;

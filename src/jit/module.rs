@@ -55,6 +55,7 @@ impl CodeModule {
             Intrinsic::Drop,
             Intrinsic::Prim,
             Intrinsic::PrimMiss,
+            Intrinsic::Float,
         ] {
             let id = preserving_wrapper(&mut module, layout, intrinsics[&i], i, host_cc)?;
             preserving.insert(i, id);

@@ -61,3 +61,19 @@
 (define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))
 (display (depth 1000)) (newline)
 (display (guard (e (#t (error-object-message e))) (depth 100000000))) (newline)
+
+;; Sites that never ran before compilation look fixnum-only: here the
+;; float sites of the loop's second arm only run after `early` returned
+;; at once many times. The failed guard notes the floats on those sites;
+;; the recompiled code still guards the counter.
+(define (early zr zi i n)
+  (if (= i n)
+      i
+      (let ((zr2 (* zr zr)) (zi2 (* zi zi)))
+        (if (> (+ zr2 zi2) 4.0)
+            i
+            (early (+ (- zr2 zi2) -0.5) (+ (* 2.0 (* zr zi)) 0.25) (+ i 1) n)))))
+(define (warm-early k) (if (> k 0) (begin (early 3.0 3.0 1 50) (warm-early (- k 1))) 'ok))
+(display (warm-early 100)) (newline)
+(display (list (early 0.1 0.1 1 50) (early 0.5 0.5 1 50) (early 1.5 0.5 1 50))) (newline)
+(display (list (early 0.1 0.1 1 50) (early 0.1 0.1 1 50.0))) (newline)
