@@ -79,6 +79,10 @@ pub struct Lower<'a, 'f> {
     /// Whether the guarded builtins are known to be intact here: the entry
     /// guard checked them and nothing since can have run Lisp code.
     pub prims_clean: bool,
+    /// The global a self tail call names (`(define (f ...) ... (f ...))`)
+    /// and a variable saying whether it held the running closure at the
+    /// loop header; meaningful while `prims_clean`.
+    pub self_global: Option<(u32, Variable)>,
     /// Where a failed entry guard goes, with the header's arguments.
     guard_miss: Option<Block>,
     /// Captured values the entry guard proved to be fixnums (a closure's
@@ -263,6 +267,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             fixnum_slots: Vec::new(),
             fixnum_captures: Vec::new(),
             guard_miss: None,
+            self_global: None,
         };
         l.immediates.insert(unbound);
         l.refresh_prims();
@@ -333,6 +338,15 @@ impl<'a, 'f> Lower<'a, 'f> {
         let words: Vec<Clif> = captures.iter().map(|&i| self.captured(i)).collect();
         if let Some(tags) = self.fixnum_tags(&words) {
             bad = self.b.ins().bor(bad, tags);
+        }
+        if let Some(id) = self.self_loop_global() {
+            // Whether the global holds this closure, as of the header
+            // while no Lisp code has run since (see `callee`).
+            let word = self.global_word(id);
+            let holds = self.b.ins().icmp(IntCC::Equal, word, self.closure);
+            let var = self.b.declare_var(types::I8);
+            self.b.def_var(var, holds);
+            self.self_global = Some((id, var));
         }
         let header = self.header;
         let entry_args = args(entry_args);
@@ -900,13 +914,19 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// out: each is read by that operand only. After the primitive, the
     /// caller marks them unbound (`forget_slots`).
     pub fn consume(&mut self, args: &[Expr]) -> Vec<u32> {
+        self.consume_slots(args.iter().filter_map(|a| match a {
+            Expr::Local(s) => Some(*s),
+            _ => None,
+        }))
+    }
+
+    /// `consume` of the reads of `slots`.
+    pub fn consume_slots(&mut self, slots: impl Iterator<Item = u32>) -> Vec<u32> {
         let mut taken = Vec::new();
-        for a in args {
-            if let Expr::Local(s) = a {
-                if let Some(i) = self.consumable.iter().position(|c| c == s) {
-                    self.consumable.swap_remove(i);
-                    taken.push(*s);
-                }
+        for s in slots {
+            if let Some(i) = self.consumable.iter().position(|&c| c == s) {
+                self.consumable.swap_remove(i);
+                taken.push(s);
             }
         }
         taken

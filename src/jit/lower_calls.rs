@@ -52,6 +52,28 @@ impl Lower<'_, '_> {
         tail: bool,
     ) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
+            Expr::Global(id, span)
+                if self.prims_clean
+                    && self.self_global.is_some_and(|(g, _)| g == *id)
+                    && call.args.iter().all(simple) =>
+            {
+                // The global held the running closure at the loop header
+                // and no Lisp code has run since: no need to read it.
+                let (_, var) = self.self_global.expect("tested");
+                let holds = self.b.use_var(var);
+                let read = self.b.create_block();
+                let known = self.b.create_block();
+                self.b.append_block_param(known, types::I64);
+                let closure = BlockArg::Value(self.closure);
+                self.b.ins().brif(holds, known, &[closure], read, &[]);
+                self.b.switch_to_block(read);
+                let f = self.global_checked(*id, *span);
+                self.b.ins().jump(known, &[BlockArg::Value(f)]);
+                self.b.switch_to_block(known);
+                let f = self.b.block_params(known)[0];
+                let args = self.arguments(call, moved, tail)?;
+                return Ok((f, Source::Global, args));
+            }
             Expr::Global(id, span) if call.args.iter().all(simple) => {
                 let first = self.global_checked(*id, *span);
                 let args = self.arguments(call, moved, tail)?;
@@ -239,6 +261,28 @@ impl Lower<'_, '_> {
                 .is_some_and(|v| matches!(v.as_object(), Some(lisp_runtime::Object::Builtin(_)))),
             _ => false,
         }
+    }
+
+    /// The global of a self tail call with simple arguments in the body,
+    /// if there is one (see `Lower::self_global`).
+    pub(super) fn self_loop_global(&self) -> Option<u32> {
+        fn find(l: &Lower, e: &Expr) -> Option<u32> {
+            match e {
+                Expr::Call(c) if c.tail => match c.func {
+                    Expr::Global(id, _) if l.names_self(&c.func) && c.args.iter().all(simple) => {
+                        Some(id)
+                    }
+                    _ => None,
+                },
+                Expr::If(_, b, c) => find(l, b).or_else(|| find(l, c)),
+                Expr::Seq(items) => items.last().and_then(|x| find(l, x)),
+                _ => None,
+            }
+        }
+        if self.info.rest {
+            return None;
+        }
+        find(self, &self.info.body)
     }
 
     /// Whether `func` is the global this lambda was defined as (`(define
@@ -435,6 +479,12 @@ impl Lower<'_, '_> {
                 self.drop_value(f);
             }
             self.restart_frame(&moved);
+            if let Some((_, var)) = self.self_global {
+                // Looping: the global held this closure (or one just like
+                // it) when the loop went on.
+                let yes = self.b.ins().iconst(types::I8, 1);
+                self.b.def_var(var, yes);
+            }
             self.jump_to_header(&incoming);
             if known_self {
                 // The temporaries `callee` listed are consumed.

@@ -66,6 +66,15 @@ impl Lower<'_, '_> {
         let floats_seen = self.has_feedback && p.seen.saw_others_only();
         let tree = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const() || floats_seen);
         if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
+            // Variables the tree reads for the frame's last time die with
+            // it: on the fast path they are immediate floats, with nothing
+            // to drop; the generic path drops them after its work.
+            let mut leaves = Vec::new();
+            tree.leaves(&mut leaves);
+            let dying = self.consume_slots(leaves.into_iter().filter_map(|e| match e {
+                Expr::Local(s) => Some(*s),
+                _ => None,
+            }));
             let merge = self.b.create_block();
             self.b.append_block_param(merge, types::I64);
             let (results, generic) = self.fused_floats(&[&tree]);
@@ -73,8 +82,13 @@ impl Lower<'_, '_> {
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
             self.b.switch_to_block(generic);
             let r = self.prim_generic(p)?;
+            for &s in &dying {
+                let v = self.b.use_var(self.slots[s as usize]);
+                self.drop_value(v);
+            }
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
             self.b.switch_to_block(merge);
+            self.forget_slots(&dying);
             return Ok(self.b.block_params(merge)[0]);
         }
         self.prim_generic(p)
