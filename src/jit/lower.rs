@@ -284,6 +284,10 @@ impl<'a, 'f> Lower<'a, 'f> {
         }
         l.b.switch_to_block(header);
         let incoming = l.b.block_params(header).to_vec();
+        // Only parameters are bound at the header (see `restart_frame`).
+        for i in nparams..l.slots.len() {
+            l.b.def_var(l.slots[i], unbound);
+        }
         if let Some(slots) = guarded {
             l.header_guard(&incoming, slots);
         }
@@ -354,7 +358,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             .ins()
             .brif(bad, miss, &entry_args, header, &entry_args);
 
-        self.b.switch_to_block(miss);
+        self.switch(miss);
         let incoming = self.b.block_params(miss).to_vec();
         // Spilled first: nothing lives across the intrinsic's call.
         let argv = self.spill(&incoming);
@@ -373,7 +377,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             let ok = self.b.create_block();
             let miss = self.guard_miss.expect("an entry guard");
             self.b.ins().brif(tags, miss, &args(incoming), ok, &[]);
-            self.b.switch_to_block(ok);
+            self.switch(ok);
         }
         self.fixnum_slots = slots;
         self.prims_clean = true;
@@ -418,7 +422,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         let ok = self.b.create_block();
         self.b.set_cold_block(overflow);
         self.b.ins().brif(low, overflow, &[], ok, &[]);
-        self.b.switch_to_block(overflow);
+        self.switch(overflow);
         for &v in incoming {
             self.drop_cold(v);
         }
@@ -427,7 +431,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         let site = self.frame_site();
         let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, site]);
         self.b.ins().return_(&[raised]);
-        self.b.switch_to_block(ok);
+        self.switch(ok);
     }
 
     /// Raises `interrupted` when the thread's interrupt flag (Ctrl-C in the
@@ -449,10 +453,10 @@ impl<'a, 'f> Lower<'a, 'f> {
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
         self.b.ins().brif(flag, cold, &[], cont, &[]);
-        self.b.switch_to_block(cold);
+        self.switch(cold);
         self.call(Intrinsic::Interrupted, &[self.ctx]);
         self.raise_now();
-        self.b.switch_to_block(cont);
+        self.switch(cont);
     }
 
     /// Returns the owned `v`: drops the frame and returns. Each return
@@ -465,7 +469,7 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Emits the raising exit block.
     fn emit_exits(&mut self) {
-        self.b.switch_to_block(self.raise_exit);
+        self.switch(self.raise_exit);
         self.b.set_cold_block(self.raise_exit);
         for i in self.heap_slots() {
             let v = self.b.use_var(self.slots[i]);
@@ -477,11 +481,11 @@ impl<'a, 'f> Lower<'a, 'f> {
         let done = self.b.create_block();
         let site = self.frame_site();
         self.b.ins().brif(site, push, &[], done, &[]);
-        self.b.switch_to_block(push);
+        self.switch(push);
         let owner = self.frame_owner();
         self.call(Intrinsic::PushFrame, &[self.ctx, owner, site]);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
+        self.switch(done);
         let raised = self.iconst(Value::RAISED.raw());
         self.b.ins().return_(&[raised]);
     }
@@ -532,6 +536,21 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     // ----- small emitters -----
+
+    /// Continues in `block`, sealing it: its predecessors are all known by
+    /// then (the lowering is structured), except for the loop header, the
+    /// raise exit and the guard's miss block, which later code jumps to.
+    /// Sealed blocks let `use_var` see through merges at once, so a slot
+    /// that is empty on every path reads as the `unbound` constant and
+    /// costs no drop.
+    pub fn switch(&mut self, block: Block) {
+        self.b.switch_to_block(block);
+        let open =
+            block == self.header || block == self.raise_exit || self.guard_miss == Some(block);
+        if !open {
+            self.b.seal_block(block);
+        }
+    }
 
     /// `Ctx::prims_redefined`: nonzero once a guarded builtin's global
     /// may no longer hold that builtin. The byte is loaded at entry and
@@ -693,7 +712,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         // The last owner (count 1: nobody else can change it) hands the
         // object to the runtime's drop, which takes it back without an
         // atomic write; a shared one is decremented here.
-        self.b.switch_to_block(check);
+        self.switch(check);
         let addr = self
             .b
             .ins()
@@ -704,12 +723,12 @@ impl<'a, 'f> Lower<'a, 'f> {
             .atomic_load(types::I64, MemFlagsData::trusted(), addr);
         let last = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
         self.b.ins().brif(last, unique, &[], dec, &[]);
-        self.b.switch_to_block(unique);
+        self.switch(unique);
         // Not a cold path in code that allocates: a plain call, since
         // the wrapper's saving every register costs more than a free.
         self.call_as(Intrinsic::Drop, &[v], false);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(dec);
+        self.switch(dec);
         let one = self.b.ins().iconst(types::I64, 1);
         let old = self.b.ins().atomic_rmw(
             types::I64,
@@ -720,10 +739,10 @@ impl<'a, 'f> Lower<'a, 'f> {
         );
         let last = self.b.ins().icmp_imm_s(IntCC::Equal, old, 1);
         self.b.ins().brif(last, free, &[], done, &[]);
-        self.b.switch_to_block(free);
+        self.switch(free);
         self.call(Intrinsic::Free, &[v]);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
+        self.switch(done);
     }
 
     /// Drops an owned `v` with an out-of-line call: for cold paths, where
@@ -750,9 +769,9 @@ impl<'a, 'f> Lower<'a, 'f> {
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
         self.b.ins().brif(cond, cold, &[], cont, &[]);
-        self.b.switch_to_block(cold);
+        self.switch(cold);
         self.raise_now();
-        self.b.switch_to_block(cont);
+        self.switch(cont);
     }
 
     /// Terminates the current block: drops the temporaries and raises.
@@ -814,7 +833,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b
             .ins()
             .brif(inside, load, &[], done, &[BlockArg::Value(unbound)]);
-        self.b.switch_to_block(load);
+        self.switch(load);
         let data = self.b.ins().load(
             types::I64,
             MemFlagsData::trusted(),
@@ -828,7 +847,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             (id as i64 * 8) as i32,
         );
         self.b.ins().jump(done, &[BlockArg::Value(word)]);
-        self.b.switch_to_block(done);
+        self.switch(done);
         self.b.block_params(done)[0]
     }
 
@@ -843,12 +862,12 @@ impl<'a, 'f> Lower<'a, 'f> {
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
         self.b.ins().brif(unbound, cold, &[], cont, &[]);
-        self.b.switch_to_block(cold);
+        self.switch(cold);
         let id_word = self.iconst(id as u64);
         let site = self.site(span);
         self.call(Intrinsic::Unbound, &[self.ctx, id_word, site]);
         self.raise_now();
-        self.b.switch_to_block(cont);
+        self.switch(cont);
         word
     }
 
@@ -867,16 +886,16 @@ impl<'a, 'f> Lower<'a, 'f> {
                 // case) rather than one that just returns a variable or
                 // a constant, so the common path falls through.
                 if is_leaf(then) && !is_leaf(otherwise) {
-                    self.b.switch_to_block(else_block);
+                    self.switch(else_block);
                     self.tail(otherwise)?;
                     self.prims_clean = clean;
-                    self.b.switch_to_block(then_block);
+                    self.switch(then_block);
                     return self.tail(then);
                 }
-                self.b.switch_to_block(then_block);
+                self.switch(then_block);
                 self.tail(then)?;
                 self.prims_clean = clean;
-                self.b.switch_to_block(else_block);
+                self.switch(else_block);
                 self.tail(otherwise)
             }
             Expr::Seq(items) => {
@@ -959,9 +978,9 @@ impl<'a, 'f> Lower<'a, 'f> {
             Expr::If(c, x, y) => {
                 let (then_block, else_block) = (self.b.create_block(), self.b.create_block());
                 self.branch(c, then_block, else_block)?;
-                self.b.switch_to_block(then_block);
+                self.switch(then_block);
                 self.branch(x, yes, no)?;
-                self.b.switch_to_block(else_block);
+                self.switch(else_block);
                 return self.branch(y, yes, no);
             }
             Expr::Prim(p)
@@ -976,9 +995,9 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let generic = self.b.create_block();
                 self.b.set_cold_block(generic);
                 self.branch_on_prims(generic, intact, &[]);
-                self.b.switch_to_block(intact);
+                self.switch(intact);
                 self.branch(&p.args[0], no, yes)?;
-                self.b.switch_to_block(generic);
+                self.switch(generic);
             }
             Expr::Prim(p) if self.prim_branch(p, yes, no)? => return Ok(()),
             _ => {}
@@ -1075,16 +1094,16 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let merge = self.b.create_block();
                 self.b.append_block_param(merge, types::I64);
                 let clean = self.prims_clean;
-                self.b.switch_to_block(then_block);
+                self.switch(then_block);
                 let v = self.expr(then)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 let then_clean = self.prims_clean;
                 self.prims_clean = clean;
-                self.b.switch_to_block(else_block);
+                self.switch(else_block);
                 let v = self.expr(otherwise)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 self.prims_clean &= then_clean;
-                self.b.switch_to_block(merge);
+                self.switch(merge);
                 Ok(self.b.block_params(merge)[0])
             }
             Expr::Seq(items) => {

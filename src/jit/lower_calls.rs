@@ -66,10 +66,10 @@ impl Lower<'_, '_> {
                 self.b.append_block_param(known, types::I64);
                 let closure = BlockArg::Value(self.closure);
                 self.b.ins().brif(holds, known, &[closure], read, &[]);
-                self.b.switch_to_block(read);
+                self.switch(read);
                 let f = self.global_checked(*id, *span);
                 self.b.ins().jump(known, &[BlockArg::Value(f)]);
-                self.b.switch_to_block(known);
+                self.switch(known);
                 let f = self.b.block_params(known)[0];
                 let args = self.arguments(call, moved, tail)?;
                 return Ok((f, Source::Global, args));
@@ -85,10 +85,10 @@ impl Lower<'_, '_> {
                 self.b.set_cold_block(again);
                 self.b.append_block_param(done, types::I64);
                 self.branch_on_prims(again, done, &[BlockArg::Value(first)]);
-                self.b.switch_to_block(again);
+                self.switch(again);
                 let f = self.global_checked(*id, *span);
                 self.b.ins().jump(done, &[BlockArg::Value(f)]);
-                self.b.switch_to_block(done);
+                self.switch(done);
                 let f = self.b.block_params(done)[0];
                 return Ok((f, Source::Global, args));
             }
@@ -159,10 +159,10 @@ impl Lower<'_, '_> {
         let check_kind = self.b.create_block();
         let check_code = self.b.create_block();
         self.b.ins().brif(heap, check_kind, &[], slow, &[]);
-        self.b.switch_to_block(check_kind);
+        self.switch(check_kind);
         let is_closure = self.is_kind(f, self.layout.closure_kind);
         self.b.ins().brif(is_closure, check_code, &[], slow, &[]);
-        self.b.switch_to_block(check_code);
+        self.switch(check_code);
         let template = self.closure_template(f);
         let code = self.b.ins().load(
             types::I64,
@@ -230,7 +230,7 @@ impl Lower<'_, '_> {
             self.b.ins().jump(slow, &[]);
         }
 
-        self.b.switch_to_block(slow);
+        self.switch(slow);
         let r = self.generic_call(f, source, &argv, &lent, site, false);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
@@ -240,7 +240,7 @@ impl Lower<'_, '_> {
     /// Continues at `merge` after a call: forgets the temporaries it
     /// consumed and checks its result.
     fn finish_call(&mut self, source: Source, lent: &[bool], merge: Block) -> Clif {
-        self.b.switch_to_block(merge);
+        self.switch(merge);
         let owned_args = lent.iter().filter(|&&l| !l).count();
         let n_temps = owned_args + (source == Source::Owned) as usize;
         self.temps.truncate(self.temps.len() - n_temps);
@@ -308,7 +308,7 @@ impl Lower<'_, '_> {
         merge: Block,
     ) {
         let n = argv.len();
-        self.b.switch_to_block(direct);
+        self.switch(direct);
         self.clone_lent(argv, lent);
         let word = self.b.block_params(direct)[0];
         let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
@@ -355,7 +355,7 @@ impl Lower<'_, '_> {
         let recursive = self.b.create_block();
         let other = self.b.create_block();
         let known_self = self.branch_if_self(f, recursive, other);
-        self.b.switch_to_block(recursive);
+        self.switch(recursive);
         self.clone_lent(argv, lent);
         let zero = self.iconst(0);
         let mut operands = vec![self.ctx, f, zero, zero, site];
@@ -372,7 +372,7 @@ impl Lower<'_, '_> {
         }
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
         if !known_self {
-            self.b.switch_to_block(other);
+            self.switch(other);
         }
         known_self
     }
@@ -473,7 +473,7 @@ impl Lower<'_, '_> {
             let self_block = self.b.create_block();
             let other = self.b.create_block();
             let known_self = self.branch_if_self(f, self_block, other);
-            self.b.switch_to_block(self_block);
+            self.switch(self_block);
             let incoming = self.loop_arguments(&argv, params);
             if source == Source::Owned {
                 self.drop_value(f);
@@ -493,7 +493,7 @@ impl Lower<'_, '_> {
                 self.temps.truncate(self.temps.len() - pushed);
                 return Ok(());
             }
-            self.b.switch_to_block(other);
+            self.switch(other);
             // Anything else gets owned arguments, as usual.
             for (i, &m) in moved.iter().enumerate() {
                 if m {
@@ -514,7 +514,7 @@ impl Lower<'_, '_> {
         }
         self.dispatch(f, n, direct, slow);
 
-        self.b.switch_to_block(direct);
+        self.switch(direct);
         let word = self.b.block_params(direct)[0];
         let code = self.b.ins().band_imm_s(word, !(NEEDS_CLOSURE as i64));
         let owned = if source == Source::Owned {
@@ -538,16 +538,19 @@ impl Lower<'_, '_> {
     /// closure on the owned words spilled at `argv` (the header's
     /// arguments) through the generic path, which runs whatever the
     /// template holds by then.
+    /// Every frame slot is empty here (before the header binds them).
     pub(super) fn redispatch(&mut self, argv: (Clif, usize)) {
         let site = self.iconst(0);
         let r = self.apply_spilled(self.closure, Source::Stable, argv, &[], site, true);
         self.check(r);
-        self.return_value(r);
+        let keep = self.keep();
+        self.drop_cold(keep);
+        self.b.ins().return_(&[r]);
     }
 
     /// The generic path of a tail call, in block `slow`.
     fn tail_generic(&mut self, f: Clif, source: Source, argv: &[Clif], site: Clif, slow: Block) {
-        self.b.switch_to_block(slow);
+        self.switch(slow);
         let r = self.generic_call(f, source, argv, &[], site, true);
         self.consumed(f, source, argv);
         self.check(r);
@@ -585,13 +588,13 @@ impl Lower<'_, '_> {
         let check_kind = self.b.create_block();
         let check_template = self.b.create_block();
         self.b.ins().brif(same, yes, &[], check_heap, &[]);
-        self.b.switch_to_block(check_heap);
+        self.switch(check_heap);
         let heap = self.is_heap(f);
         self.b.ins().brif(heap, check_kind, &[], no, &[]);
-        self.b.switch_to_block(check_kind);
+        self.switch(check_kind);
         let is_closure = self.is_kind(f, self.layout.closure_kind);
         self.b.ins().brif(is_closure, check_template, &[], no, &[]);
-        self.b.switch_to_block(check_template);
+        self.switch(check_template);
         let template = self.closure_template(f);
         let own = std::sync::Arc::as_ptr(self.template) as i64;
         let same = self.b.ins().icmp_imm_s(IntCC::Equal, template, own);

@@ -80,14 +80,14 @@ impl Lower<'_, '_> {
             let (results, generic) = self.fused_floats(&[&tree]);
             let r = self.encode_float(results[0]);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-            self.b.switch_to_block(generic);
+            self.switch(generic);
             let r = self.prim_generic(p)?;
             for &s in &dying {
                 let v = self.b.use_var(self.slots[s as usize]);
-                self.drop_value(v);
+                self.drop_cold(v);
             }
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-            self.b.switch_to_block(merge);
+            self.switch(merge);
             self.forget_slots(&dying);
             return Ok(self.b.block_params(merge)[0]);
         }
@@ -100,15 +100,15 @@ impl Lower<'_, '_> {
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
 
-        self.b.switch_to_block(fast);
+        self.switch(fast);
         let floats = self.expects_floats(p);
         self.fast_path(p.op, floats, &operands, slow, merge);
 
-        self.b.switch_to_block(slow);
+        self.switch(slow);
         let r = self.prim_slow(p, &operands);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
-        self.b.switch_to_block(merge);
+        self.switch(merge);
         Ok(self.b.block_params(merge)[0])
     }
 
@@ -135,13 +135,13 @@ impl Lower<'_, '_> {
                     let (results, generic) = self.fused_floats(&[&x, &y]);
                     let c = self.b.ins().fcmp(float_cc(p.op), results[0], results[1]);
                     self.b.ins().brif(c, yes, &[], no, &[]);
-                    self.b.switch_to_block(generic);
+                    self.switch(generic);
                 }
             }
         }
         let (operands, fast, slow) = self.prim_operands(p)?;
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
-        self.b.switch_to_block(fast);
+        self.switch(fast);
         if comparison {
             // Fixnums and floats are immediates: nothing to drop.
             let (a, b) = (words[0], words[1]);
@@ -151,7 +151,7 @@ impl Lower<'_, '_> {
             let c = self.b.ins().icmp(int_cc(p.op), a, b);
             self.b.ins().brif(c, yes, &[], no, &[]);
             if floats {
-                self.b.switch_to_block(not_fixnums);
+                self.switch(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let c = self.b.ins().fcmp(float_cc(p.op), x, y);
                 self.b.ins().brif(c, yes, &[], no, &[]);
@@ -179,7 +179,7 @@ impl Lower<'_, '_> {
             self.b.ins().brif(c, yes, &[], no, &[]);
         }
 
-        self.b.switch_to_block(slow);
+        self.switch(slow);
         let r = self.prim_slow(p, &operands);
         let truth = self
             .b
@@ -206,7 +206,7 @@ impl Lower<'_, '_> {
         let check = self.b.create_block();
         let fast = self.b.create_block();
         self.branch_on_prims(generic, check, &[]);
-        self.b.switch_to_block(check);
+        self.switch(check);
         let mut leaves = Vec::new();
         for tree in trees {
             tree.leaves(&mut leaves);
@@ -227,7 +227,7 @@ impl Lower<'_, '_> {
                 self.b.ins().jump(fast, &[]);
             }
         }
-        self.b.switch_to_block(fast);
+        self.switch(fast);
         let mut decoded = std::collections::HashMap::new();
         let results = trees
             .iter()
@@ -392,12 +392,12 @@ impl Lower<'_, '_> {
                 };
                 let ok = self.b.create_block();
                 self.b.ins().brif(overflow, slow, &[], ok, &[]);
-                self.b.switch_to_block(ok);
+                self.switch(ok);
                 finish(self, r);
                 if !floats {
                     return;
                 }
-                self.b.switch_to_block(not_fixnums);
+                self.switch(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let f = match op {
                     PrimOp::Add => self.b.ins().fadd(x, y),
@@ -418,7 +418,7 @@ impl Lower<'_, '_> {
                 if !floats {
                     return;
                 }
-                self.b.switch_to_block(not_fixnums);
+                self.switch(not_fixnums);
                 let (x, y) = self.if_floats(a, b, slow);
                 let c = self.b.ins().fcmp(float_cc(op), x, y);
                 let r = self.bool_word(c);
@@ -453,10 +453,10 @@ impl Lower<'_, '_> {
                 let load = self.b.create_block();
                 let heap = self.is_heap(a);
                 self.b.ins().brif(heap, check_kind, &[], slow, &[]);
-                self.b.switch_to_block(check_kind);
+                self.switch(check_kind);
                 let c = self.is_kind(a, self.layout.pair_kind);
                 self.b.ins().brif(c, load, &[], slow, &[]);
-                self.b.switch_to_block(load);
+                self.switch(load);
                 let offset = if op == PrimOp::Car {
                     self.layout.car
                 } else {
@@ -486,14 +486,14 @@ impl Lower<'_, '_> {
                     .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
                 let hit = self.b.create_block();
                 self.b.ins().brif(missed, slow, &[], hit, &[]);
-                self.b.switch_to_block(hit);
+                self.switch(hit);
                 self.drop_if_owned_then(operands, done, r);
             }
             PrimOp::VectorSet => {
                 let stored = self.call(Intrinsic::VectorSet, &[words[0], words[1], words[2]]);
                 let hit = self.b.create_block();
                 self.b.ins().brif(stored, hit, &[], slow, &[]);
-                self.b.switch_to_block(hit);
+                self.switch(hit);
                 let void = self.iconst(Value::VOID.raw());
                 self.drop_if_owned_then(operands, done, void);
             }
@@ -522,10 +522,10 @@ impl Lower<'_, '_> {
         self.b
             .ins()
             .brif(heap, check_kind, &[], answer, &[BlockArg::Value(no_pair)]);
-        self.b.switch_to_block(check_kind);
+        self.switch(check_kind);
         let c = self.is_kind(w, self.layout.pair_kind);
         self.b.ins().jump(answer, &[BlockArg::Value(c)]);
-        self.b.switch_to_block(answer);
+        self.switch(answer);
         self.b.block_params(answer)[0]
     }
 
@@ -573,7 +573,7 @@ impl Lower<'_, '_> {
         let tag = self.b.ins().band_imm_s(both, FIXNUM_MASK as i64);
         let yes = self.b.create_block();
         self.b.ins().brif(tag, otherwise, &[], yes, &[]);
-        self.b.switch_to_block(yes);
+        self.switch(yes);
     }
 
     /// Decodes two immediate floats (self-tagged, or the float zeros), or
@@ -590,19 +590,19 @@ impl Lower<'_, '_> {
         self.b.append_block_param(yes, types::F64);
         self.b.ins().brif(is_float, tagged, &[], zeros, &[]);
 
-        self.b.switch_to_block(tagged);
+        self.switch(tagged);
         let (x, y) = (self.decode_float(a), self.decode_float(b));
         self.b
             .ins()
             .jump(yes, &[BlockArg::Value(x), BlockArg::Value(y)]);
 
         // One or both operands may be a float zero, an immediate word.
-        self.b.switch_to_block(zeros);
+        self.switch(zeros);
         let a_ok = self.is_immediate_float(a);
         let b_ok = self.is_immediate_float(b);
         let ok = self.b.ins().band(a_ok, b_ok);
         self.b.ins().brif(ok, mixed, &[], otherwise, &[]);
-        self.b.switch_to_block(mixed);
+        self.switch(mixed);
         let (x, y) = (
             self.decode_immediate_float(a),
             self.decode_immediate_float(b),
@@ -611,7 +611,7 @@ impl Lower<'_, '_> {
             .ins()
             .jump(yes, &[BlockArg::Value(x), BlockArg::Value(y)]);
 
-        self.b.switch_to_block(yes);
+        self.switch(yes);
         let params = self.b.block_params(yes);
         (params[0], params[1])
     }
@@ -677,25 +677,25 @@ impl Lower<'_, '_> {
         self.b.append_block_param(done, types::I64);
         self.b.set_cold_block(boxed);
         self.b.ins().brif(inline, tagged, &[], boxed, &[]);
-        self.b.switch_to_block(tagged);
+        self.switch(tagged);
         let biased = self.b.ins().iadd_imm_s(bits, FLOAT_OFFSET as i64);
         let w = self.b.ins().rotl_imm_s(biased, FLOAT_ROTATION as i64);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
         // Zeros are immediate words too; everything else is boxed.
-        self.b.switch_to_block(boxed);
+        self.switch(boxed);
         let zero = self.b.create_block();
         let other = self.b.create_block();
         let magnitude = self.b.ins().ishl_imm_s(bits, 1);
         self.b.ins().brif(magnitude, other, &[], zero, &[]);
-        self.b.switch_to_block(zero);
+        self.switch(zero);
         let sign = self.b.ins().ushr_imm_s(bits, 63);
         let sign = self.b.ins().imul_imm_s(sign, float_zero_sign_bit());
         let w = self.b.ins().bor_imm_s(sign, Value::float(0.0).raw() as i64);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
-        self.b.switch_to_block(other);
+        self.switch(other);
         let w = self.call(Intrinsic::Float, &[self.ctx, f]);
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
-        self.b.switch_to_block(done);
+        self.switch(done);
         self.b.block_params(done)[0]
     }
 
