@@ -101,6 +101,11 @@ pub struct Feedback(AtomicU8);
 
 const SAW_FIXNUMS: u8 = 1;
 const SAW_OTHERS: u8 = 2;
+/// Operands other than self-tagged floats (a float zero, a boxed float,
+/// anything but two fixnums) were seen here, or a compiled entry guard
+/// expecting one in a variable this site reads found something else: the
+/// variables it reads are not guarded as floats.
+const NOT_TAGGED_FLOAT: u8 = 4;
 
 impl Feedback {
     /// Notes the operands of one evaluation that missed the fixnum path
@@ -109,8 +114,10 @@ impl Feedback {
     pub fn note(&self, a: &Value, b: &Value) {
         if a.is_fixnum() && b.is_fixnum() {
             self.set(SAW_FIXNUMS);
-        } else {
+        } else if a.is_immediate_float() && b.is_immediate_float() {
             self.set(SAW_OTHERS);
+        } else {
+            self.set(SAW_OTHERS | NOT_TAGGED_FLOAT);
         }
     }
 
@@ -120,14 +127,32 @@ impl Feedback {
         self.set(SAW_OTHERS);
     }
 
+    /// Notes that a variable this site reads held something other than a
+    /// self-tagged float where a compiled entry guard expected one.
+    pub fn note_not_tagged_float(&self) {
+        self.set(NOT_TAGGED_FLOAT);
+    }
+
+    /// Whether the variables this site reads may be guarded as
+    /// self-tagged floats (see `NOT_TAGGED_FLOAT`).
+    pub fn float_guardable(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & NOT_TAGGED_FLOAT == 0
+    }
+
     #[inline(always)]
     fn set(&self, flag: u8) {
         let seen = self.0.load(Ordering::Relaxed);
-        if seen & flag == 0 {
+        if seen | flag != seen {
             // Not a read-modify-write: two threads noting different flags
             // at once may lose one, which only costs speed.
             self.0.store(seen | flag, Ordering::Relaxed);
         }
+    }
+
+    /// Whether nothing was noted here: only fixnums that did not
+    /// overflow, or it never ran.
+    pub fn unseen(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & (SAW_FIXNUMS | SAW_OTHERS) == 0
     }
 
     /// Whether nothing but fixnums was seen here (or nothing at all).
@@ -137,7 +162,7 @@ impl Feedback {
 
     /// Whether operands other than fixnums were seen, and no overflow.
     pub fn saw_others_only(&self) -> bool {
-        self.0.load(Ordering::Relaxed) == SAW_OTHERS
+        self.0.load(Ordering::Relaxed) & (SAW_FIXNUMS | SAW_OTHERS) == SAW_OTHERS
     }
 }
 

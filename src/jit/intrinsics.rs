@@ -339,6 +339,13 @@ extern "C" fn jit_guard_miss(closure: u64, args: u64, nargs: u64) {
     let Some(info) = super::lambda_info_of(&c.template) else {
         return;
     };
+    if std::env::var_os("LISP_JIT_DEBUG").is_some() {
+        let args: Vec<String> = args.iter().map(|v| format!("{v:?}")).collect();
+        eprintln!(
+            "jit: entry guard of {:?} failed on {args:?}",
+            info.name.map(|n| n.name())
+        );
+    }
     if !super::guards::note_miss(info, args, c.captured()) {
         // Nothing but the builtins' being redefined can explain it.
         info.guard_missed.store(true, Ordering::Relaxed);

@@ -27,7 +27,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
 use lisp_runtime::object::{Closure, Template};
-use lisp_runtime::value::{FIXNUM_MASK, HEAP_TAG, TAG3_MASK};
+use lisp_runtime::value::{FIXNUM_MASK, FLOAT_TAG, HEAP_TAG, TAG3_MASK};
 use lisp_runtime::{Span, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -88,6 +88,10 @@ pub struct Lower<'a, 'f> {
     /// Captured values the entry guard proved to be fixnums (a closure's
     /// captured values never change).
     pub fixnum_captures: Vec<u32>,
+    /// Captured values the entry guard proved to be self-tagged floats.
+    pub float_captures: Vec<u32>,
+    /// Parameter slots the entry guard proved to hold self-tagged floats.
+    pub float_slots: Vec<u32>,
     /// The `UNBOUND` word every emptied slot holds: one value, defined in
     /// the entry block, so that slots empty on every edge into a block (a
     /// loop header) need no block parameter there.
@@ -266,6 +270,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             unbound,
             fixnum_slots: Vec::new(),
             fixnum_captures: Vec::new(),
+            float_captures: Vec::new(),
+            float_slots: Vec::new(),
             guard_miss: None,
             self_global: None,
         };
@@ -288,8 +294,8 @@ impl<'a, 'f> Lower<'a, 'f> {
         for i in nparams..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
         }
-        if let Some(slots) = guarded {
-            l.header_guard(&incoming, slots);
+        if let Some(plan) = guarded {
+            l.header_guard(&incoming, plan);
         }
         for (i, &v) in incoming.iter().enumerate() {
             let boxed = info.boxed_params.contains(&(i as u32));
@@ -307,20 +313,22 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// The entry guard of a lambda that ran in the interpreter first.
-    /// Its fixnum-only primitive sites need no tag tests on the parameters
-    /// and captured values they read (`fixnum_variables`), and no
-    /// primitive needs the `prims_redefined` test until something runs
-    /// Lisp code (`prims_clean`): on entry, the guard tests that the
-    /// guarded builtins are intact and those captured values are fixnums;
-    /// at the loop header (every entry and iteration), that those
+    /// Its primitive sites need no tag tests on the parameters and
+    /// captured values the guard proves to be fixnums or self-tagged
+    /// floats (`guards::plan`), and no primitive needs the
+    /// `prims_redefined` test until something runs Lisp code
+    /// (`prims_clean`): on entry, the guard tests that the guarded
+    /// builtins are intact and those captured values are what they should
+    /// be; at the loop header (every entry and iteration), that those
     /// parameters are; and a self tail call after Lisp code ran tests the
     /// builtins again (`jump_to_header`). Emits the entry part and returns
-    /// the header part's slots, or `None` for no guard.
+    /// the plan for the header part, or `None` for no guard.
     ///
-    /// When a test fails, `Intrinsic::GuardMiss` sends the lambda back to
-    /// be compiled without guards, and the call goes on as a tail call of
-    /// the closure through the interpreter (`guard_miss`).
-    fn entry_guard(&mut self, entry_args: &[Clif]) -> Option<Vec<u32>> {
+    /// When a test fails, `Intrinsic::GuardMiss` notes what it found in
+    /// the type feedback and sends the lambda back to be compiled again,
+    /// and the call goes on as a tail call of the closure through the
+    /// interpreter (`guard_miss`).
+    fn entry_guard(&mut self, entry_args: &[Clif]) -> Option<super::guards::Plan> {
         if !self.has_feedback
             || self.info.rest
             || self
@@ -330,7 +338,11 @@ impl<'a, 'f> Lower<'a, 'f> {
         {
             return None;
         }
-        let (slots, captures) = super::guards::fixnum_variables(self.info, self.has_feedback);
+        let plan = super::guards::plan(self.info, self.has_feedback);
+        if std::env::var_os("LISP_JIT_DEBUG").is_some() {
+            let name = self.info.name.map(|n| n.name());
+            eprintln!("jit: entry guard of {name:?}: {plan:?}");
+        }
         let miss = self.b.create_block();
         self.b.set_cold_block(miss);
         for _ in entry_args {
@@ -339,8 +351,17 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.guard_miss = Some(miss);
         let prims = self.prims_redefined();
         let mut bad = self.b.ins().uextend(types::I64, prims);
-        let words: Vec<Clif> = captures.iter().map(|&i| self.captured(i)).collect();
-        if let Some(tags) = self.fixnum_tags(&words) {
+        let fixnums: Vec<Clif> = plan
+            .fixnum_captures
+            .iter()
+            .map(|&i| self.captured(i))
+            .collect();
+        let floats: Vec<Clif> = plan
+            .float_captures
+            .iter()
+            .map(|&i| self.captured(i))
+            .collect();
+        if let Some(tags) = self.guard_tags(&fixnums, &floats) {
             bad = self.b.ins().bor(bad, tags);
         }
         if let Some(id) = self.self_loop_global() {
@@ -365,30 +386,43 @@ impl<'a, 'f> Lower<'a, 'f> {
         let n = self.iconst(incoming.len() as u64);
         self.call(Intrinsic::GuardMiss, &[self.closure, argv, n]);
         self.redispatch((argv, incoming.len()));
-        self.fixnum_captures = captures;
-        Some(slots)
+        self.fixnum_captures = plan.fixnum_captures.clone();
+        self.float_captures = plan.float_captures.clone();
+        Some(plan)
     }
 
-    /// The header part of the entry guard: tests that the parameter
-    /// `slots` hold fixnums.
-    fn header_guard(&mut self, incoming: &[Clif], slots: Vec<u32>) {
-        let words: Vec<Clif> = slots.iter().map(|&s| incoming[s as usize]).collect();
-        if let Some(tags) = self.fixnum_tags(&words) {
+    /// The header part of the entry guard: tests the parameters of `plan`.
+    fn header_guard(&mut self, incoming: &[Clif], plan: super::guards::Plan) {
+        let pick =
+            |slots: &[u32]| -> Vec<Clif> { slots.iter().map(|&s| incoming[s as usize]).collect() };
+        let (fixnums, floats) = (pick(&plan.fixnum_slots), pick(&plan.float_slots));
+        if let Some(bad) = self.guard_tags(&fixnums, &floats) {
             let ok = self.b.create_block();
             let miss = self.guard_miss.expect("an entry guard");
-            self.b.ins().brif(tags, miss, &args(incoming), ok, &[]);
+            self.b.ins().brif(bad, miss, &args(incoming), ok, &[]);
             self.switch(ok);
         }
-        self.fixnum_slots = slots;
+        self.fixnum_slots = plan.fixnum_slots;
+        self.float_slots = plan.float_slots;
         self.prims_clean = true;
     }
 
-    /// The fixnum tag bits of all `words` together (0 when all are
-    /// fixnums), or `None` for no words.
-    fn fixnum_tags(&mut self, words: &[Clif]) -> Option<Clif> {
-        let (&first, rest) = words.split_first()?;
-        let all = rest.iter().fold(first, |acc, &w| self.b.ins().bor(acc, w));
-        Some(self.b.ins().band_imm_s(all, FIXNUM_MASK as i64))
+    /// A word that is nonzero unless all `fixnums` are fixnums and all
+    /// `floats` self-tagged floats, or `None` for no words.
+    fn guard_tags(&mut self, fixnums: &[Clif], floats: &[Clif]) -> Option<Clif> {
+        let fixnum_bits = fixnums.split_first().map(|(&first, rest)| {
+            let all = rest.iter().fold(first, |acc, &w| self.b.ins().bor(acc, w));
+            self.b.ins().band_imm_s(all, FIXNUM_MASK as i64)
+        });
+        let float_bits = floats.split_first().map(|(&first, rest)| {
+            let all = rest.iter().fold(first, |acc, &w| self.b.ins().band(acc, w));
+            let tag = self.b.ins().band_imm_s(all, FLOAT_TAG as i64);
+            self.b.ins().bxor_imm_s(tag, FLOAT_TAG as i64)
+        });
+        match (fixnum_bits, float_bits) {
+            (Some(a), Some(b)) => Some(self.b.ins().bor(a, b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Jumps to the loop header with `incoming` (a self tail call): by
@@ -501,10 +535,14 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// The frame slots that may hold heap words: all but the guarded
-    /// fixnum parameters (a fixnum, or `UNBOUND` once moved out).
+    /// parameters (a fixnum or a self-tagged float, or `UNBOUND` once
+    /// moved out).
     pub fn heap_slots(&self) -> Vec<usize> {
         (0..self.slots.len())
-            .filter(|&i| !self.fixnum_slots.contains(&(i as u32)))
+            .filter(|&i| {
+                let i = i as u32;
+                !self.fixnum_slots.contains(&i) && !self.float_slots.contains(&i)
+            })
             .collect()
     }
 

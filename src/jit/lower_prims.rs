@@ -64,7 +64,8 @@ impl Lower<'_, '_> {
         // A single operation on variables is fused too where floats were
         // seen: one tag test for both operands, before the fixnum test.
         let floats_seen = self.has_feedback && p.seen.saw_others_only();
-        let tree = float_tree_of(p).filter(|t| t.ops() >= 2 || t.has_const() || floats_seen);
+        let tree = float_tree_of(p)
+            .filter(|t| t.ops() >= 2 || t.has_const() || floats_seen || self.reads_known_float(t));
         if let Some(tree) = tree.filter(|_| self.expects_floats(p)) {
             // Variables the tree reads for the frame's last time die with
             // it: on the fast path they are immediate floats, with nothing
@@ -80,13 +81,15 @@ impl Lower<'_, '_> {
             let (results, generic) = self.fused_floats(&[&tree]);
             let r = self.encode_float(results[0]);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-            self.switch(generic);
-            let r = self.prim_generic(p)?;
-            for &s in &dying {
-                let v = self.b.use_var(self.slots[s as usize]);
-                self.drop_cold(v);
+            if let Some(generic) = generic {
+                self.switch(generic);
+                let r = self.prim_generic(p)?;
+                for &s in &dying {
+                    let v = self.b.use_var(self.slots[s as usize]);
+                    self.drop_cold(v);
+                }
+                self.b.ins().jump(merge, &[BlockArg::Value(r)]);
             }
-            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
             self.switch(merge);
             self.forget_slots(&dying);
             return Ok(self.b.block_params(merge)[0]);
@@ -135,7 +138,10 @@ impl Lower<'_, '_> {
                     let (results, generic) = self.fused_floats(&[&x, &y]);
                     let c = self.b.ins().fcmp(float_cc(p.op), results[0], results[1]);
                     self.b.ins().brif(c, yes, &[], no, &[]);
-                    self.switch(generic);
+                    match generic {
+                        Some(generic) => self.switch(generic),
+                        None => return Ok(true),
+                    }
                 }
             }
         }
@@ -201,16 +207,28 @@ impl Lower<'_, '_> {
     /// Intermediate results are not checked: whatever their range (zero,
     /// tiny, huge, NaN), the per-operation path would compute the same
     /// IEEE value from them, boxed or not; only the root is encoded.
-    fn fused_floats(&mut self, trees: &[&FloatTree]) -> (Vec<Clif>, Block) {
+    fn fused_floats(&mut self, trees: &[&FloatTree]) -> (Vec<Clif>, Option<Block>) {
+        let mut leaves = Vec::new();
+        for tree in trees {
+            tree.leaves(&mut leaves);
+        }
+        // Variables the entry guard proved to be self-tagged floats need
+        // no test; with the builtins known intact too, there is no
+        // generic path at all.
+        leaves.retain(|e| !self.known_float(e));
+        if leaves.is_empty() && self.prims_clean {
+            let mut decoded = std::collections::HashMap::new();
+            let results = trees
+                .iter()
+                .map(|tree| self.float_tree_value(tree, &mut decoded))
+                .collect();
+            return (results, None);
+        }
         let generic = self.b.create_block();
         let check = self.b.create_block();
         let fast = self.b.create_block();
         self.branch_on_prims(generic, check, &[]);
         self.switch(check);
-        let mut leaves = Vec::new();
-        for tree in trees {
-            tree.leaves(&mut leaves);
-        }
         let mut words = Vec::with_capacity(leaves.len());
         for leaf in leaves {
             // Leaves are variables: borrowed words, nothing to drop.
@@ -233,7 +251,24 @@ impl Lower<'_, '_> {
             .iter()
             .map(|tree| self.float_tree_value(tree, &mut decoded))
             .collect();
-        (results, generic)
+        (results, Some(generic))
+    }
+
+    /// Whether `e` is a variable the entry guard proved to be a
+    /// self-tagged float.
+    fn known_float(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Local(s) => self.float_slots.contains(s),
+            Expr::Captured(i) => self.float_captures.contains(i),
+            _ => false,
+        }
+    }
+
+    /// Whether a leaf of `tree` is a known float.
+    fn reads_known_float(&self, tree: &FloatTree) -> bool {
+        let mut leaves = Vec::new();
+        tree.leaves(&mut leaves);
+        leaves.iter().any(|e| self.known_float(e))
     }
 
     fn float_tree_value(
@@ -280,6 +315,8 @@ impl Lower<'_, '_> {
             };
             if known {
                 self.fixnums.insert(v);
+                self.immediates.insert(v);
+            } else if self.known_float(arg) {
                 self.immediates.insert(v);
             }
             if let Expr::Local(s) = arg {
@@ -554,7 +591,10 @@ impl Lower<'_, '_> {
     /// Whether `p` is compiled for fixnums only (it only saw fixnums in
     /// the interpreter); its slow path is then `Intrinsic::PrimMiss`.
     fn specialized(&self, p: &PrimCall) -> bool {
+        // A site that never ran reads a variable proved to be a float.
         specialized_site(p, self.has_feedback)
+            && !float_tree_of(p).is_some_and(|t| self.reads_known_float(&t))
+            && !p.args.iter().any(|a| self.known_float(a))
     }
 
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {

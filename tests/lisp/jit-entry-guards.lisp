@@ -77,3 +77,19 @@
 (display (warm-early 100)) (newline)
 (display (list (early 0.1 0.1 1 50) (early 0.5 0.5 1 50) (early 1.5 0.5 1 50))) (newline)
 (display (list (early 0.1 0.1 1 50) (early 0.1 0.1 1 50.0))) (newline)
+
+;; Float variables: a loop that only saw self-tagged floats tests them once
+;; per iteration instead of at every operation. A float zero, a boxed
+;; float (too small or too large to tag), a fixnum or a string still get
+;; the interpreter's answer.
+(define (orbit x c n)
+  (if (= n 0) x (orbit (+ (* x x) c) c (- n 1))))
+(define (scale-by k) (lambda (x) (* (+ x 0.5) k)))
+(define triple (scale-by 3.0))
+(define (warm-orbit k) (if (> k 0) (begin (orbit 0.25 -0.5 20) (triple 1.5) (warm-orbit (- k 1))) 'ok))
+(display (warm-orbit 100)) (newline)
+(display (list (orbit 0.25 -0.5 10) (orbit 0.0 -0.5 3) (orbit -0.0 0.25 2))) (newline)
+(display (list (orbit 1e-300 1e-300 2) (orbit 1e200 1.0 1) (orbit 2 -1 3))) (newline)
+(display (guard (e (#t (error-object-message e))) (orbit "x" 0.5 3))) (newline)
+(display (list (triple 0.5) ((scale-by 0.0) 2.5) ((scale-by 2) 1.5) ((scale-by 1e-300) 1.0))) (newline)
+(display (orbit 0.5 0.25 30)) (newline)
