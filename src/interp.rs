@@ -121,6 +121,15 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
     })
 }
 
+/// Pops the frame at `base` (what `truncate` does, inline: a small
+/// frame of immediates costs a few instructions, not a call).
+#[inline(always)]
+fn pop_frame(ctx: &mut Ctx, base: usize) {
+    while ctx.stack.len() > base {
+        drop(ctx.stack.pop());
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn stack_overflow(span: Span) -> Exception {
@@ -440,7 +449,12 @@ fn eval_tail(
                     ctx, template, f, c, base,
                 )))
             }
-            Expr::Prim(p) => return prim(ctx, p, f, c, base).map(Tail::Value),
+            Expr::Prim(p) => {
+                if let Some(v) = prim_quick(ctx, p, c, base) {
+                    return Ok(Tail::Value(v));
+                }
+                return prim(ctx, p, f, c, base).map(Tail::Value);
+            }
             Expr::Call(call) => return eval_call(ctx, call, f, c, base).map(Tail::Value),
             Expr::Local(slot) => return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone())),
             Expr::Const(v) => return Ok(Tail::Value(v.clone())),
@@ -580,7 +594,10 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
             }
             Ok(v.clone())
         }
-        Expr::Prim(p) => prim(ctx, p, f, c, base),
+        Expr::Prim(p) => match prim_quick(ctx, p, c, base) {
+            Some(v) => Ok(v),
+            None => prim(ctx, p, f, c, base),
+        },
         Expr::Call(call) if !call.tail => eval_call(ctx, call, f, c, base),
         Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
         _ => eval(ctx, expr, f, c, base),
@@ -695,7 +712,7 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
     let argbase = push_args(ctx, &call.args, f, c, base)?;
     if let Some(Object::Closure(gc)) = g.as_object() {
         let result = call_closure(ctx, &g, gc, argbase, call.span);
-        ctx.stack.truncate(argbase);
+        pop_frame(ctx, argbase);
         return result;
     }
     self::call(ctx, &g, argbase, call.span)
@@ -725,7 +742,7 @@ fn call_global_closure(
                 unreachable!("checked by the caller")
             };
             let result = call_closure(ctx, &g, gc, argbase, call.span);
-            ctx.stack.truncate(argbase);
+            pop_frame(ctx, argbase);
             result
         }
         Err(e) => Err(e),
@@ -906,7 +923,12 @@ impl Arg {
             Expr::Local(slot) => ctx.stack[base + *slot as usize].raw(),
             Expr::Const(v) => v.raw(),
             Expr::Captured(i) => c.captured()[*i as usize].raw(),
-            Expr::Prim(p) => return Ok(Arg::owned(prim(ctx, p, f, c, base)?)),
+            Expr::Prim(p) => {
+                if let Some(v) = prim_quick(ctx, p, c, base) {
+                    return Ok(Arg::owned(v));
+                }
+                return Ok(Arg::owned(prim(ctx, p, f, c, base)?));
+            }
             Expr::Call(call) if !call.tail => {
                 return Ok(Arg::owned(eval_call(ctx, call, f, c, base)?))
             }
@@ -967,9 +989,47 @@ fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<V
                 }
                 return prim_float(ctx, p, f, c, base);
             }
+        } else if ctx.global(p.global).is(&p.builtin) {
+            return prim_eval2(ctx, p, f, c, base);
         }
     }
     prim_general(ctx, p, f, c, base)
+}
+
+/// `prim` of two operands that are not both variables or constants (such
+/// as `(+ (fib ...) (fib ...))`), builtin intact: exactly `prim_general`'s
+/// path for them, with the fixnum case first.
+#[inline(never)]
+fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    let [x, y] = &p.args[..] else {
+        unreachable!("called for two operands")
+    };
+    let a = Arg::eval(ctx, x, f, c, base)?;
+    let b = Arg::eval(ctx, y, f, c, base)?;
+    p.seen.note(&a, &b);
+    if let Some(v) = fixnum2(p.op, a.raw(), b.raw()) {
+        return Ok(v);
+    }
+    if let Some(v) = prim2(p.op, &a, &b) {
+        return Ok(v);
+    }
+    slow_prim(ctx, p, &[(*a).clone(), (*b).clone()])
+}
+
+/// `prim`'s commonest case inline at its use, saving a call: fixnum
+/// arithmetic or comparison of two variables or constants while the
+/// builtin is intact. `None` defers to `prim` (which notes nothing either
+/// when this succeeds, so type feedback is unchanged).
+#[inline(always)]
+fn prim_quick(ctx: &Ctx, p: &PrimCall, c: &Closure, base: usize) -> Option<Value> {
+    if let [x, y] = &p.args[..] {
+        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
+            if ctx.global(p.global).is(&p.builtin) {
+                return fixnum2(p.op, a, b);
+            }
+        }
+    }
+    None
 }
 
 /// Fixnum arithmetic and comparisons; `None` (overflow, other operands)
