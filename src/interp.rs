@@ -736,17 +736,27 @@ fn call_global_closure(
     // SAFETY: `word` is kept alive by the global table or, once replaced
     // there, by `ctx.retired` until `unborrow`; it is never released here.
     let g = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(word) });
-    let result = match push_args(ctx, &call.args, f, c, base) {
-        Ok(argbase) => {
-            let Some(Object::Closure(gc)) = g.as_object() else {
-                unreachable!("checked by the caller")
-            };
-            let result = call_closure(ctx, &g, gc, argbase, call.span);
-            pop_frame(ctx, argbase);
-            result
-        }
-        Err(e) => Err(e),
+    let Some(Object::Closure(gc)) = g.as_object() else {
+        unreachable!("checked by the caller")
     };
+    // The arguments are pushed here rather than by `push_args`: one call
+    // less on the commonest path. A failing argument leaves the ones
+    // before it to `pop_frame`.
+    let argbase = ctx.stack.len();
+    let mut result = Ok(Value::VOID);
+    for arg in &call.args {
+        match operand(ctx, arg, f, c, base) {
+            Ok(v) => ctx.stack.push(v),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        result = call_closure(ctx, &g, gc, argbase, call.span);
+    }
+    pop_frame(ctx, argbase);
     ctx.unborrow();
     result
 }
