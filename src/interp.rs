@@ -283,14 +283,26 @@ fn enter_slow(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: 
 
 /// Runs the closure `f` whose frame is set up at `base`, following tail
 /// calls iteratively. `f` is borrowed until the first tail call replaces it.
+#[inline(always)]
 fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Value> {
     // `f` is borrowed for the whole of `execute`: it is stable.
-    let outcome = run_loop(ctx, f, c, info, base, true)?;
-    let (mut g, mut argc, mut span) = match outcome {
-        Tail::Call(g, argc, span) => (g, argc, span),
-        Tail::Value(v) => return Ok(v),
+    match run_loop(ctx, f, c, info, base, true)? {
+        Tail::Value(v) => Ok(v),
+        Tail::Call(g, argc, span) => execute_tail_calls(ctx, base, g, argc, span),
         Tail::SelfCall => unreachable!("run_loop handles self calls"),
-    };
+    }
+}
+
+/// `execute` once the first closure made a tail call: the callee `g`'s
+/// `argc` arguments are on top of the stack, above the finished frame.
+#[inline(never)]
+fn execute_tail_calls(
+    ctx: &mut Ctx,
+    base: usize,
+    mut g: Arg,
+    mut argc: usize,
+    mut span: Span,
+) -> R<Value> {
     loop {
         let start = ctx.stack.len() - argc;
         ctx.stack.drain(base..start);
