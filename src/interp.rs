@@ -349,10 +349,33 @@ fn run_loop(
                 return Ok(Tail::Value(v));
             }
         }
-        match eval_tail(ctx, &info.body, f, c, info, base, stable)? {
+        match eval_tail(ctx, body(info), f, c, loop_arity(info), base, stable)? {
             Tail::SelfCall => check_interrupt(ctx)?,
             other => return Ok(other),
         }
+    }
+}
+
+/// The body to evaluate: a body of one expression (a `begin` of one form)
+/// is that expression, saving a dispatch per call.
+#[inline(always)]
+fn body(info: &LambdaInfo) -> &Expr {
+    match &info.body {
+        Expr::Seq(items) if items.len() == 1 => &items[0],
+        body => body,
+    }
+}
+
+/// The number of arguments with which a tail call of the running closure
+/// is a loop (`self_call`): its parameters, when none is a rest list or
+/// boxed; `usize::MAX` (no call) otherwise. Computed once per call, so that
+/// `eval_tail` needs nothing else from the `LambdaInfo`.
+#[inline(always)]
+fn loop_arity(info: &LambdaInfo) -> usize {
+    if !info.rest && info.boxed_params.is_empty() {
+        info.required as usize
+    } else {
+        usize::MAX
     }
 }
 
@@ -410,16 +433,19 @@ fn try_jit(
 }
 
 /// Evaluates an expression in tail position.
+///
+/// `body` is the running closure's body (see `body`), and `loop_arity`
+/// says which of its tail calls to itself are loops (see `loop_arity`).
 fn eval_tail(
     ctx: &mut Ctx,
-    expr: &Expr,
+    body: &Expr,
     f: &Value,
     c: &Closure,
-    info: &LambdaInfo,
+    loop_arity: usize,
     base: usize,
     stable: bool,
 ) -> R<Tail> {
-    let mut expr = expr;
+    let mut expr = body;
     loop {
         match expr {
             Expr::If(test, then, otherwise) => {
@@ -439,18 +465,14 @@ fn eval_tail(
                 expr = last;
             }
             Expr::Call(call) if call.tail => {
-                if is_self_callee(ctx, &call.func, f, c, base)
-                    && call.args.len() == info.required as usize
-                    && !info.rest
-                    && info.boxed_params.is_empty()
-                {
+                if call.args.len() == loop_arity && is_self_callee(ctx, &call.func, f, c, base) {
                     self_call(ctx, call, f, c, base)?;
                     // Without the JIT there is nothing to count: loop here.
                     if ctx.jit_threshold != u32::MAX {
                         return Ok(Tail::SelfCall);
                     }
                     check_interrupt(ctx)?;
-                    expr = &info.body;
+                    expr = body;
                     continue;
                 }
                 return tail_call(ctx, call, f, c, base, stable);
@@ -461,12 +483,7 @@ fn eval_tail(
                     ctx, template, f, c, base,
                 )))
             }
-            Expr::Prim(p) => {
-                if let Some(v) = prim_quick(ctx, p, c, base) {
-                    return Ok(Tail::Value(v));
-                }
-                return prim(ctx, p, f, c, base).map(Tail::Value);
-            }
+            Expr::Prim(p) => return prim_inline(ctx, p, f, c, base).map(Tail::Value),
             Expr::Call(call) => return eval_call(ctx, call, f, c, base).map(Tail::Value),
             Expr::Local(slot) => return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone())),
             Expr::Const(v) => return Ok(Tail::Value(v.clone())),
@@ -606,10 +623,7 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
             }
             Ok(v.clone())
         }
-        Expr::Prim(p) => match prim_quick(ctx, p, c, base) {
-            Some(v) => Ok(v),
-            None => prim(ctx, p, f, c, base),
-        },
+        Expr::Prim(p) => prim_inline(ctx, p, f, c, base),
         Expr::Call(call) if !call.tail => eval_call(ctx, call, f, c, base),
         Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
         _ => eval(ctx, expr, f, c, base),
@@ -945,12 +959,7 @@ impl Arg {
             Expr::Local(slot) => ctx.stack[base + *slot as usize].raw(),
             Expr::Const(v) => v.raw(),
             Expr::Captured(i) => c.captured()[*i as usize].raw(),
-            Expr::Prim(p) => {
-                if let Some(v) = prim_quick(ctx, p, c, base) {
-                    return Ok(Arg::owned(v));
-                }
-                return Ok(Arg::owned(prim(ctx, p, f, c, base)?));
-            }
+            Expr::Prim(p) => return Ok(Arg::owned(prim_inline(ctx, p, f, c, base)?)),
             Expr::Call(call) if !call.tail => {
                 return Ok(Arg::owned(eval_call(ctx, call, f, c, base)?))
             }
@@ -1001,17 +1010,28 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 /// an ordinary call otherwise.
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
-    // The commonest shape first, in a function that makes no calls:
-    // arithmetic or comparison of variables and constants.
+    prim_inline(ctx, p, f, c, base)
+}
+
+/// `prim`, inline where operands are evaluated: the commonest case,
+/// fixnum arithmetic or comparison of variables and constants with the
+/// builtin intact, runs without a call; every other case is sent straight
+/// to the function that handles it.
+#[inline(always)]
+fn prim_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if let [x, y] = &p.args[..] {
-        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
-            if ctx.global(p.global).is(&p.builtin) {
-                if let Some(v) = fixnum2(p.op, a, b) {
-                    return Ok(v);
+        if let Some(a) = peek(ctx, x, c, base) {
+            if let Some(b) = peek(ctx, y, c, base) {
+                if ctx.global(p.global).is(&p.builtin) {
+                    if let Some(v) = fixnum2(p.op, a, b) {
+                        return Ok(v);
+                    }
+                    return prim_float(ctx, p, f, c, base);
                 }
-                return prim_float(ctx, p, f, c, base);
+                return prim_general(ctx, p, f, c, base);
             }
-        } else if ctx.global(p.global).is(&p.builtin) {
+        }
+        if ctx.global(p.global).is(&p.builtin) {
             return prim_eval2(ctx, p, f, c, base);
         }
     }
@@ -1036,22 +1056,6 @@ fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) 
         return Ok(v);
     }
     slow_prim(ctx, p, &[(*a).clone(), (*b).clone()])
-}
-
-/// `prim`'s commonest case inline at its use, saving a call: fixnum
-/// arithmetic or comparison of two variables or constants while the
-/// builtin is intact. `None` defers to `prim` (which notes nothing either
-/// when this succeeds, so type feedback is unchanged).
-#[inline(always)]
-fn prim_quick(ctx: &Ctx, p: &PrimCall, c: &Closure, base: usize) -> Option<Value> {
-    if let [x, y] = &p.args[..] {
-        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
-            if ctx.global(p.global).is(&p.builtin) {
-                return fixnum2(p.op, a, b);
-            }
-        }
-    }
-    None
 }
 
 /// Fixnum arithmetic and comparisons; `None` (overflow, other operands)
