@@ -758,9 +758,15 @@ fn call_global_closure(
     base: usize,
 ) -> R<Value> {
     let word = ctx.global(id).raw();
-    ctx.borrow(word);
-    // SAFETY: `word` is kept alive by the global table or, once replaced
-    // there, by `ctx.retired` until `unborrow`; it is never released here.
+    // The running closure calling itself (plain recursion) needs no
+    // borrow: `f` outlives this call whatever happens to the global.
+    let recursive = word == f.raw();
+    if !recursive {
+        ctx.borrow(word);
+    }
+    // SAFETY: `word` is `f`, or kept alive by the global table or, once
+    // replaced there, by `ctx.retired` until `unborrow`; it is never
+    // released here.
     let g = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(word) });
     let Some(Object::Closure(gc)) = g.as_object() else {
         unreachable!("checked by the caller")
@@ -783,7 +789,9 @@ fn call_global_closure(
         result = call_closure(ctx, &g, gc, argbase, call.span);
     }
     pop_frame(ctx, argbase);
-    ctx.unborrow();
+    if !recursive {
+        ctx.unborrow();
+    }
     result
 }
 
