@@ -776,12 +776,19 @@ fn call_global_closure(
     // before it to `pop_frame`.
     let argbase = ctx.stack.len();
     let mut result = Ok(Value::VOID);
-    for arg in &call.args {
-        match operand(ctx, arg, f, c, base) {
+    if let [x] = &call.args[..] {
+        match operand(ctx, x, f, c, base) {
             Ok(v) => ctx.stack.push(v),
-            Err(e) => {
-                result = Err(e);
-                break;
+            Err(e) => result = Err(e),
+        }
+    } else {
+        for arg in &call.args {
+            match operand(ctx, arg, f, c, base) {
+                Ok(v) => ctx.stack.push(v),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
         }
     }
