@@ -449,11 +449,17 @@ fn eval_tail(
     loop {
         match expr {
             Expr::If(test, then, otherwise) => {
-                expr = if operand(ctx, test, f, c, base)?.is_true() {
+                let arm = if operand(ctx, test, f, c, base)?.is_true() {
                     then
                 } else {
                     otherwise
                 };
+                // A variable arm (the base case of a recursion) is read
+                // right here, not after another dispatch.
+                if let Expr::Local(slot) = &**arm {
+                    return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone()));
+                }
+                expr = arm;
             }
             Expr::Seq(items) => {
                 let Some((last, init)) = items.split_last() else {
