@@ -489,7 +489,18 @@ fn eval_tail(
                     ctx, template, f, c, base,
                 )))
             }
-            Expr::Prim(p) => return prim_inline(ctx, p, f, c, base).map(Tail::Value),
+            Expr::Prim(p) => {
+                // `(+ (f ...) (f ...))`, the general case of a recursion,
+                // is evaluated here without another call.
+                if let [x, y] = &p.args[..] {
+                    if (matches!(x, Expr::Call(_)) || matches!(y, Expr::Call(_)))
+                        && ctx.global(p.global).is(&p.builtin)
+                    {
+                        return prim_eval2_inline(ctx, p, f, c, base).map(Tail::Value);
+                    }
+                }
+                return prim_inline(ctx, p, f, c, base).map(Tail::Value);
+            }
             Expr::Call(call) => return eval_call(ctx, call, f, c, base).map(Tail::Value),
             Expr::Local(slot) => return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone())),
             Expr::Const(v) => return Ok(Tail::Value(v.clone())),
@@ -1064,6 +1075,17 @@ fn prim_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize)
 /// path for them, with the fixnum case first.
 #[inline(never)]
 fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    prim_eval2_inline(ctx, p, f, c, base)
+}
+
+#[inline(always)]
+fn prim_eval2_inline(
+    ctx: &mut Ctx,
+    p: &PrimCall,
+    f: &Value,
+    c: &Closure,
+    base: usize,
+) -> R<Value> {
     let [x, y] = &p.args[..] else {
         unreachable!("called for two operands")
     };
