@@ -449,7 +449,7 @@ fn eval_tail(
     loop {
         match expr {
             Expr::If(test, then, otherwise) => {
-                let arm = if operand(ctx, test, f, c, base)?.is_true() {
+                let arm = if truth(ctx, test, f, c, base)? {
                     then
                 } else {
                     otherwise
@@ -705,7 +705,7 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
             Ok(Value::VOID)
         }
         Expr::If(test, then, otherwise) => {
-            if operand(ctx, test, f, c, base)?.is_true() {
+            if truth(ctx, test, f, c, base)? {
                 eval(ctx, then, f, c, base)
             } else {
                 eval(ctx, otherwise, f, c, base)
@@ -1093,12 +1093,52 @@ fn prim_eval2_inline(
     let b = Arg::eval(ctx, y, f, c, base)?;
     p.seen.note(&a, &b);
     if let Some(v) = fixnum2(p.op, a.raw(), b.raw()) {
+        // Two fixnums: nothing to release.
+        std::mem::forget((a, b));
         return Ok(v);
     }
     if let Some(v) = prim2(p.op, &a, &b) {
         return Ok(v);
     }
     slow_prim(ctx, p, &[(*a).clone(), (*b).clone()])
+}
+
+/// Whether the test of an `if` is true. A fixnum comparison of variables
+/// and constants (builtin intact) gives its answer without making a
+/// boolean; every other test is evaluated as an operand.
+#[inline(always)]
+fn truth(ctx: &mut Ctx, test: &Expr, f: &Value, c: &Closure, base: usize) -> R<bool> {
+    if let Expr::Prim(p) = test {
+        if let [x, y] = &p.args[..] {
+            if let Some(a) = peek(ctx, x, c, base) {
+                if let Some(b) = peek(ctx, y, c, base) {
+                    if ctx.global(p.global).is(&p.builtin) {
+                        if let Some(t) = fixnum_compare(p.op, a, b) {
+                            return Ok(t);
+                        }
+                    }
+                }
+            }
+        }
+        return Ok(prim_inline(ctx, p, f, c, base)?.is_true());
+    }
+    Ok(operand(ctx, test, f, c, base)?.is_true())
+}
+
+/// `fixnum2` for the comparisons, as a `bool`.
+#[inline(always)]
+fn fixnum_compare(op: PrimOp, a: u64, b: u64) -> Option<bool> {
+    // SAFETY: the words are alive (see `peek`); the copies are only read.
+    let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+    let (x, y) = (a.as_fixnum()?, b.as_fixnum()?);
+    match op {
+        PrimOp::Lt => Some(x < y),
+        PrimOp::Gt => Some(x > y),
+        PrimOp::Le => Some(x <= y),
+        PrimOp::Ge => Some(x >= y),
+        PrimOp::NumEq | PrimOp::Eq => Some(x == y),
+        _ => None,
+    }
 }
 
 /// Fixnum arithmetic and comparisons; `None` (overflow, other operands)
