@@ -239,8 +239,8 @@ fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
 /// the local slots.
 #[inline(always)]
 fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
-    let required = info.required as usize;
-    if argc == required && !info.rest && info.boxed_params.is_empty() {
+    // The same test as `loop_arity`'s, so that the two share it.
+    if argc == loop_arity(info) {
         let need = base + info.frame_size as usize;
         if ctx.stack.len() < need {
             ctx.stack.resize(need, Value::UNBOUND);
