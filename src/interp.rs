@@ -1079,13 +1079,7 @@ fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) 
 }
 
 #[inline(always)]
-fn prim_eval2_inline(
-    ctx: &mut Ctx,
-    p: &PrimCall,
-    f: &Value,
-    c: &Closure,
-    base: usize,
-) -> R<Value> {
+fn prim_eval2_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     let [x, y] = &p.args[..] else {
         unreachable!("called for two operands")
     };
