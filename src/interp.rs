@@ -1039,7 +1039,7 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 }
 
 /// A guarded primitive: inline when the global still holds its builtin,
-/// an ordinary call otherwise.
+/// an ordinary call otherwise. (`prim_inline` out of line.)
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     prim_inline(ctx, p, f, c, base)
@@ -1078,6 +1078,8 @@ fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) 
     prim_eval2_inline(ctx, p, f, c, base)
 }
 
+/// `prim_eval2`, inline (in `eval_tail`, where a recursion's general case
+/// usually is).
 #[inline(always)]
 fn prim_eval2_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     let [x, y] = &p.args[..] else {
