@@ -752,12 +752,26 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         ),
         _ => Arg::eval(ctx, &call.func, f, c, base)?,
     };
-    let argbase = push_args(ctx, &call.args, f, c, base)?;
     if let Some(Object::Closure(gc)) = g.as_object() {
-        let result = call_closure(ctx, &g, gc, argbase, call.span);
+        // As in `call_global_closure`.
+        let argbase = ctx.stack.len();
+        let mut result = Ok(Value::VOID);
+        for arg in &call.args {
+            match operand(ctx, arg, f, c, base) {
+                Ok(v) => ctx.stack.push(v),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            result = call_closure(ctx, &g, gc, argbase, call.span);
+        }
         pop_frame(ctx, argbase);
         return result;
     }
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
     self::call(ctx, &g, argbase, call.span)
 }
 
