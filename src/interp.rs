@@ -121,6 +121,15 @@ fn call_closure(ctx: &mut Ctx, f: &Value, c: &Closure, base: usize, span: Span) 
     })
 }
 
+/// Pops the frame at `base` (what `truncate` does, inline: a small
+/// frame of immediates costs a few instructions, not a call).
+#[inline(always)]
+fn pop_frame(ctx: &mut Ctx, base: usize) {
+    while ctx.stack.len() > base {
+        drop(ctx.stack.pop());
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn stack_overflow(span: Span) -> Exception {
@@ -230,8 +239,8 @@ fn call_builtin(ctx: &mut Ctx, b: &Builtin, args: &[Value]) -> R<Value> {
 /// the local slots.
 #[inline(always)]
 fn enter(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: usize) -> R<()> {
-    let required = info.required as usize;
-    if argc == required && !info.rest && info.boxed_params.is_empty() {
+    // The same test as `loop_arity`'s, so that the two share it.
+    if argc == loop_arity(info) {
         let need = base + info.frame_size as usize;
         if ctx.stack.len() < need {
             ctx.stack.resize(need, Value::UNBOUND);
@@ -274,14 +283,26 @@ fn enter_slow(ctx: &mut Ctx, c: &Closure, info: &LambdaInfo, base: usize, argc: 
 
 /// Runs the closure `f` whose frame is set up at `base`, following tail
 /// calls iteratively. `f` is borrowed until the first tail call replaces it.
+#[inline(always)]
 fn execute(ctx: &mut Ctx, f: &Value, c: &Closure, info: &LambdaInfo, base: usize) -> R<Value> {
     // `f` is borrowed for the whole of `execute`: it is stable.
-    let outcome = run_loop(ctx, f, c, info, base, true)?;
-    let (mut g, mut argc, mut span) = match outcome {
-        Tail::Call(g, argc, span) => (g, argc, span),
-        Tail::Value(v) => return Ok(v),
+    match run_loop(ctx, f, c, info, base, true)? {
+        Tail::Value(v) => Ok(v),
+        Tail::Call(g, argc, span) => execute_tail_calls(ctx, base, g, argc, span),
         Tail::SelfCall => unreachable!("run_loop handles self calls"),
-    };
+    }
+}
+
+/// `execute` once the first closure made a tail call: the callee `g`'s
+/// `argc` arguments are on top of the stack, above the finished frame.
+#[inline(never)]
+fn execute_tail_calls(
+    ctx: &mut Ctx,
+    base: usize,
+    mut g: Arg,
+    mut argc: usize,
+    mut span: Span,
+) -> R<Value> {
     loop {
         let start = ctx.stack.len() - argc;
         ctx.stack.drain(base..start);
@@ -328,10 +349,33 @@ fn run_loop(
                 return Ok(Tail::Value(v));
             }
         }
-        match eval_tail(ctx, &info.body, f, c, info, base, stable)? {
+        match eval_tail(ctx, body(info), f, c, loop_arity(info), base, stable)? {
             Tail::SelfCall => check_interrupt(ctx)?,
             other => return Ok(other),
         }
+    }
+}
+
+/// The body to evaluate: a body of one expression (a `begin` of one form)
+/// is that expression, saving a dispatch per call.
+#[inline(always)]
+fn body(info: &LambdaInfo) -> &Expr {
+    match &info.body {
+        Expr::Seq(items) if items.len() == 1 => &items[0],
+        body => body,
+    }
+}
+
+/// The number of arguments with which a tail call of the running closure
+/// is a loop (`self_call`): its parameters, when none is a rest list or
+/// boxed; `usize::MAX` (no call) otherwise. Computed once per call, so that
+/// `eval_tail` needs nothing else from the `LambdaInfo`.
+#[inline(always)]
+fn loop_arity(info: &LambdaInfo) -> usize {
+    if !info.rest && info.boxed_params.is_empty() {
+        info.required as usize
+    } else {
+        usize::MAX
     }
 }
 
@@ -389,24 +433,33 @@ fn try_jit(
 }
 
 /// Evaluates an expression in tail position.
+///
+/// `body` is the running closure's body (see `body`), and `loop_arity`
+/// says which of its tail calls to itself are loops (see `loop_arity`).
 fn eval_tail(
     ctx: &mut Ctx,
-    expr: &Expr,
+    body: &Expr,
     f: &Value,
     c: &Closure,
-    info: &LambdaInfo,
+    loop_arity: usize,
     base: usize,
     stable: bool,
 ) -> R<Tail> {
-    let mut expr = expr;
+    let mut expr = body;
     loop {
         match expr {
             Expr::If(test, then, otherwise) => {
-                expr = if operand(ctx, test, f, c, base)?.is_true() {
+                let arm = if truth(ctx, test, f, c, base)? {
                     then
                 } else {
                     otherwise
                 };
+                // A variable arm (the base case of a recursion) is read
+                // right here, not after another dispatch.
+                if let Expr::Local(slot) = &**arm {
+                    return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone()));
+                }
+                expr = arm;
             }
             Expr::Seq(items) => {
                 let Some((last, init)) = items.split_last() else {
@@ -418,18 +471,14 @@ fn eval_tail(
                 expr = last;
             }
             Expr::Call(call) if call.tail => {
-                if is_self_callee(ctx, &call.func, f, c, base)
-                    && call.args.len() == info.required as usize
-                    && !info.rest
-                    && info.boxed_params.is_empty()
-                {
+                if call.args.len() == loop_arity && is_self_callee(ctx, &call.func, f, c, base) {
                     self_call(ctx, call, f, c, base)?;
                     // Without the JIT there is nothing to count: loop here.
                     if ctx.jit_threshold != u32::MAX {
                         return Ok(Tail::SelfCall);
                     }
                     check_interrupt(ctx)?;
-                    expr = &info.body;
+                    expr = body;
                     continue;
                 }
                 return tail_call(ctx, call, f, c, base, stable);
@@ -440,7 +489,18 @@ fn eval_tail(
                     ctx, template, f, c, base,
                 )))
             }
-            Expr::Prim(p) => return prim(ctx, p, f, c, base).map(Tail::Value),
+            Expr::Prim(p) => {
+                // `(+ (f ...) (f ...))`, the general case of a recursion,
+                // is evaluated here without another call.
+                if let [x, y] = &p.args[..] {
+                    if (matches!(x, Expr::Call(_)) || matches!(y, Expr::Call(_)))
+                        && ctx.global(p.global).is(&p.builtin)
+                    {
+                        return prim_eval2_inline(ctx, p, f, c, base).map(Tail::Value);
+                    }
+                }
+                return prim_inline(ctx, p, f, c, base).map(Tail::Value);
+            }
             Expr::Call(call) => return eval_call(ctx, call, f, c, base).map(Tail::Value),
             Expr::Local(slot) => return Ok(Tail::Value(ctx.stack[base + *slot as usize].clone())),
             Expr::Const(v) => return Ok(Tail::Value(v.clone())),
@@ -580,7 +640,7 @@ fn operand(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R
             }
             Ok(v.clone())
         }
-        Expr::Prim(p) => prim(ctx, p, f, c, base),
+        Expr::Prim(p) => prim_inline(ctx, p, f, c, base),
         Expr::Call(call) if !call.tail => eval_call(ctx, call, f, c, base),
         Expr::Lambda(template) => Ok(make_closure(ctx, template, f, c, base)),
         _ => eval(ctx, expr, f, c, base),
@@ -645,7 +705,7 @@ fn eval(ctx: &mut Ctx, expr: &Expr, f: &Value, c: &Closure, base: usize) -> R<Va
             Ok(Value::VOID)
         }
         Expr::If(test, then, otherwise) => {
-            if operand(ctx, test, f, c, base)?.is_true() {
+            if truth(ctx, test, f, c, base)? {
                 eval(ctx, then, f, c, base)
             } else {
                 eval(ctx, otherwise, f, c, base)
@@ -692,12 +752,26 @@ fn eval_call(ctx: &mut Ctx, call: &Call, f: &Value, c: &Closure, base: usize) ->
         ),
         _ => Arg::eval(ctx, &call.func, f, c, base)?,
     };
-    let argbase = push_args(ctx, &call.args, f, c, base)?;
     if let Some(Object::Closure(gc)) = g.as_object() {
-        let result = call_closure(ctx, &g, gc, argbase, call.span);
-        ctx.stack.truncate(argbase);
+        // As in `call_global_closure`.
+        let argbase = ctx.stack.len();
+        let mut result = Ok(Value::VOID);
+        for arg in &call.args {
+            match operand(ctx, arg, f, c, base) {
+                Ok(v) => ctx.stack.push(v),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            result = call_closure(ctx, &g, gc, argbase, call.span);
+        }
+        pop_frame(ctx, argbase);
         return result;
     }
+    let argbase = push_args(ctx, &call.args, f, c, base)?;
     self::call(ctx, &g, argbase, call.span)
 }
 
@@ -715,22 +789,47 @@ fn call_global_closure(
     base: usize,
 ) -> R<Value> {
     let word = ctx.global(id).raw();
-    ctx.borrow(word);
-    // SAFETY: `word` is kept alive by the global table or, once replaced
-    // there, by `ctx.retired` until `unborrow`; it is never released here.
+    // The running closure calling itself (plain recursion) needs no
+    // borrow: `f` outlives this call whatever happens to the global.
+    let recursive = word == f.raw();
+    if !recursive {
+        ctx.borrow(word);
+    }
+    // SAFETY: `word` is `f`, or kept alive by the global table or, once
+    // replaced there, by `ctx.retired` until `unborrow`; it is never
+    // released here.
     let g = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(word) });
-    let result = match push_args(ctx, &call.args, f, c, base) {
-        Ok(argbase) => {
-            let Some(Object::Closure(gc)) = g.as_object() else {
-                unreachable!("checked by the caller")
-            };
-            let result = call_closure(ctx, &g, gc, argbase, call.span);
-            ctx.stack.truncate(argbase);
-            result
-        }
-        Err(e) => Err(e),
+    let Some(Object::Closure(gc)) = g.as_object() else {
+        unreachable!("checked by the caller")
     };
-    ctx.unborrow();
+    // The arguments are pushed here rather than by `push_args`: one call
+    // less on the commonest path. A failing argument leaves the ones
+    // before it to `pop_frame`.
+    let argbase = ctx.stack.len();
+    let mut result = Ok(Value::VOID);
+    if let [x] = &call.args[..] {
+        match operand(ctx, x, f, c, base) {
+            Ok(v) => ctx.stack.push(v),
+            Err(e) => result = Err(e),
+        }
+    } else {
+        for arg in &call.args {
+            match operand(ctx, arg, f, c, base) {
+                Ok(v) => ctx.stack.push(v),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+    }
+    if result.is_ok() {
+        result = call_closure(ctx, &g, gc, argbase, call.span);
+    }
+    pop_frame(ctx, argbase);
+    if !recursive {
+        ctx.unborrow();
+    }
     result
 }
 
@@ -906,7 +1005,7 @@ impl Arg {
             Expr::Local(slot) => ctx.stack[base + *slot as usize].raw(),
             Expr::Const(v) => v.raw(),
             Expr::Captured(i) => c.captured()[*i as usize].raw(),
-            Expr::Prim(p) => return Ok(Arg::owned(prim(ctx, p, f, c, base)?)),
+            Expr::Prim(p) => return Ok(Arg::owned(prim_inline(ctx, p, f, c, base)?)),
             Expr::Call(call) if !call.tail => {
                 return Ok(Arg::owned(eval_call(ctx, call, f, c, base)?))
             }
@@ -954,22 +1053,102 @@ fn shallow<const N: usize>(values: [&Value; N]) -> std::mem::ManuallyDrop<[Value
 }
 
 /// A guarded primitive: inline when the global still holds its builtin,
-/// an ordinary call otherwise.
+/// an ordinary call otherwise. (`prim_inline` out of line.)
 #[inline(never)]
 fn prim(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
-    // The commonest shape first, in a function that makes no calls:
-    // arithmetic or comparison of variables and constants.
+    prim_inline(ctx, p, f, c, base)
+}
+
+/// `prim`, inline where operands are evaluated: the commonest case,
+/// fixnum arithmetic or comparison of variables and constants with the
+/// builtin intact, runs without a call; every other case is sent straight
+/// to the function that handles it.
+#[inline(always)]
+fn prim_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
     if let [x, y] = &p.args[..] {
-        if let (Some(a), Some(b)) = (peek(ctx, x, c, base), peek(ctx, y, c, base)) {
-            if ctx.global(p.global).is(&p.builtin) {
-                if let Some(v) = fixnum2(p.op, a, b) {
-                    return Ok(v);
+        if let Some(a) = peek(ctx, x, c, base) {
+            if let Some(b) = peek(ctx, y, c, base) {
+                if ctx.global(p.global).is(&p.builtin) {
+                    if let Some(v) = fixnum2(p.op, a, b) {
+                        return Ok(v);
+                    }
+                    return prim_float(ctx, p, f, c, base);
                 }
-                return prim_float(ctx, p, f, c, base);
+                return prim_general(ctx, p, f, c, base);
             }
+        }
+        if ctx.global(p.global).is(&p.builtin) {
+            return prim_eval2(ctx, p, f, c, base);
         }
     }
     prim_general(ctx, p, f, c, base)
+}
+
+/// `prim` of two operands that are not both variables or constants (such
+/// as `(+ (fib ...) (fib ...))`), builtin intact: exactly `prim_general`'s
+/// path for them, with the fixnum case first.
+#[inline(never)]
+fn prim_eval2(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    prim_eval2_inline(ctx, p, f, c, base)
+}
+
+/// `prim_eval2`, inline (in `eval_tail`, where a recursion's general case
+/// usually is).
+#[inline(always)]
+fn prim_eval2_inline(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize) -> R<Value> {
+    let [x, y] = &p.args[..] else {
+        unreachable!("called for two operands")
+    };
+    let a = Arg::eval(ctx, x, f, c, base)?;
+    let b = Arg::eval(ctx, y, f, c, base)?;
+    p.seen.note(&a, &b);
+    if let Some(v) = fixnum2(p.op, a.raw(), b.raw()) {
+        // Two fixnums: nothing to release.
+        std::mem::forget((a, b));
+        return Ok(v);
+    }
+    if let Some(v) = prim2(p.op, &a, &b) {
+        return Ok(v);
+    }
+    slow_prim(ctx, p, &[(*a).clone(), (*b).clone()])
+}
+
+/// Whether the test of an `if` is true. A fixnum comparison of variables
+/// and constants (builtin intact) gives its answer without making a
+/// boolean; every other test is evaluated as an operand.
+#[inline(always)]
+fn truth(ctx: &mut Ctx, test: &Expr, f: &Value, c: &Closure, base: usize) -> R<bool> {
+    if let Expr::Prim(p) = test {
+        if let [x, y] = &p.args[..] {
+            if let Some(a) = peek(ctx, x, c, base) {
+                if let Some(b) = peek(ctx, y, c, base) {
+                    if ctx.global(p.global).is(&p.builtin) {
+                        if let Some(t) = fixnum_compare(p.op, a, b) {
+                            return Ok(t);
+                        }
+                    }
+                }
+            }
+        }
+        return Ok(prim_inline(ctx, p, f, c, base)?.is_true());
+    }
+    Ok(operand(ctx, test, f, c, base)?.is_true())
+}
+
+/// `fixnum2` for the comparisons, as a `bool`.
+#[inline(always)]
+fn fixnum_compare(op: PrimOp, a: u64, b: u64) -> Option<bool> {
+    // SAFETY: the words are alive (see `peek`); the copies are only read.
+    let (a, b) = unsafe { (shallow_word(a), shallow_word(b)) };
+    let (x, y) = (a.as_fixnum()?, b.as_fixnum()?);
+    match op {
+        PrimOp::Lt => Some(x < y),
+        PrimOp::Gt => Some(x > y),
+        PrimOp::Le => Some(x <= y),
+        PrimOp::Ge => Some(x >= y),
+        PrimOp::NumEq | PrimOp::Eq => Some(x == y),
+        _ => None,
+    }
 }
 
 /// Fixnum arithmetic and comparisons; `None` (overflow, other operands)
