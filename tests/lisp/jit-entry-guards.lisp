@@ -93,3 +93,12 @@
 (display (guard (e (#t (error-object-message e))) (orbit "x" 0.5 3))) (newline)
 (display (list (triple 0.5) ((scale-by 0.0) 2.5) ((scale-by 2) 1.5) ((scale-by 1e-300) 1.0))) (newline)
 (display (orbit 0.5 0.25 30)) (newline)
+
+;; Threads meeting a failed guard at once: each finishes its call through
+;; the interpreter while the lambda is compiled again.
+(define (walk n acc) (if (= n 0) acc (walk (- n 1) (+ acc n))))
+(display (walk 1000 0)) (newline)
+(define (mixed k) (if (even? k) (walk 5000 0.5) (walk 5000 (expt 2 62))))
+(display (pmap mixed (range 0 6))) (newline)
+(define ts (map (lambda (k) (spawn (lambda () (walk 3000 (if (even? k) 0 0.25))))) (range 0 4)))
+(display (map join ts)) (newline)
