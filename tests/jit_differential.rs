@@ -5,6 +5,9 @@
 //! same status interpreted and with every lambda compiled, on its first
 //! call (`--jit --jit-threshold 0`) and after two interpreted calls whose
 //! type feedback the compiled code is specialised on (`--jit-threshold 2`).
+//! Each program first calls its functions on fixnums, so that entry guards
+//! and specialised sites then meet other types. `LISP_DIFFERENTIAL_SEEDS=N`
+//! runs N programs instead of 40.
 
 use std::path::Path;
 use std::process::Command;
@@ -142,6 +145,13 @@ fn program(seed: u64) -> String {
         "(define (make-adder a) (lambda (b) {closure_body}))\n"
     ));
     g.vars.clear();
+    // Fixnums first, so that code compiled after a few calls guards and
+    // specialises on them (type feedback), then whatever comes.
+    out.push_str(
+        "(define (warm k) (if (< k 4) (begin (guard (e (#t #f)) (f0 k 2)) \
+         (guard (e (#t #f)) (f1 k 3)) (guard (e (#t #f)) (f2 k 5)) \
+         (guard (e (#t #f)) (tail-loop k 1)) (warm (+ k 1))) 'warm))\n(warm 0)\n",
+    );
     let catch = |e: String| {
         format!("(display (guard (e ((error-object? e) (error-object-message e))) {e}))(newline)\n")
     };
@@ -222,7 +232,11 @@ fn random_programs_print_the_same_in_both_tiers() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_differential");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut failures = Vec::new();
-    for seed in 0..40u64 {
+    let seeds: u64 = std::env::var("LISP_DIFFERENTIAL_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    for seed in 0..seeds {
         let source = program(seed);
         let file = dir.join(format!("program-{seed}.lisp"));
         std::fs::write(&file, &source).expect("write program");
