@@ -83,6 +83,13 @@ pub struct Lower<'a, 'f> {
     /// and a variable saying whether it held the running closure at the
     /// loop header; meaningful while `prims_clean`.
     pub self_global: Option<(u32, Variable)>,
+    /// Slots bound (`let`) to the result of a fused float tree that had no
+    /// generic path, with that result's f64: later trees read them without
+    /// a tag test or a decode. Scoped like `prims_clean` (see `If`).
+    pub float_shadows: Vec<(u32, Clif)>,
+    /// The word and f64 of the last fused float tree with no generic path
+    /// (for `Bind` to shadow).
+    pub last_fused: Option<(Clif, Clif)>,
     /// Where a failed entry guard goes, with the header's arguments.
     guard_miss: Option<Block>,
     /// Captured values the entry guard proved to be fixnums (a closure's
@@ -274,6 +281,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             float_slots: Vec::new(),
             guard_miss: None,
             self_global: None,
+            float_shadows: Vec::new(),
+            last_fused: None,
         };
         l.immediates.insert(unbound);
         l.refresh_prims();
@@ -918,6 +927,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let (then_block, else_block) = self.test(test)?;
                 // Each arm starts from what the test left known.
                 let clean = self.prims_clean;
+                let shadows = self.float_shadows.clone();
                 // Blocks are laid out in the order they are filled, and the
                 // first follows the test: make that the arm that does the
                 // work (a loop's next iteration, a recursion's general
@@ -927,12 +937,14 @@ impl<'a, 'f> Lower<'a, 'f> {
                     self.switch(else_block);
                     self.tail(otherwise)?;
                     self.prims_clean = clean;
+                    self.float_shadows = shadows;
                     self.switch(then_block);
                     return self.tail(then);
                 }
                 self.switch(then_block);
                 self.tail(then)?;
                 self.prims_clean = clean;
+                self.float_shadows = shadows;
                 self.switch(else_block);
                 self.tail(otherwise)
             }
@@ -998,6 +1010,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         for &s in slots {
             self.b.def_var(self.slots[s as usize], self.unbound);
         }
+        self.float_shadows.retain(|(s, _)| !slots.contains(s));
     }
 
     /// Evaluates a test; returns the (then, else) blocks it branches to.
@@ -1016,10 +1029,14 @@ impl<'a, 'f> Lower<'a, 'f> {
             Expr::If(c, x, y) => {
                 let (then_block, else_block) = (self.b.create_block(), self.b.create_block());
                 self.branch(c, then_block, else_block)?;
+                let shadows = self.float_shadows.clone();
                 self.switch(then_block);
                 self.branch(x, yes, no)?;
+                self.float_shadows = shadows.clone();
                 self.switch(else_block);
-                return self.branch(y, yes, no);
+                self.branch(y, yes, no)?;
+                self.float_shadows = shadows;
+                return Ok(());
             }
             Expr::Prim(p)
                 if p.op == PrimOp::Not
@@ -1114,11 +1131,16 @@ impl<'a, 'f> Lower<'a, 'f> {
             Expr::SetGlobal(id, value, span) => self.set_global(*id, value, *span, false),
             Expr::DefineGlobal(id, value) => self.set_global(*id, value, Span::default(), true),
             Expr::Bind { slot, cell, init } => {
+                self.last_fused = None;
                 let mut v = self.expr(init)?;
+                let shadow = self.last_fused.take().filter(|&(w, _)| w == v && !*cell);
                 if *cell {
                     v = self.call(Intrinsic::MakeCell, &[v]);
                 }
                 self.rebind(*slot, v)?;
+                if let Some((_, f)) = shadow {
+                    self.float_shadows.push((*slot, f));
+                }
                 Ok(self.iconst(Value::VOID.raw()))
             }
             Expr::MakeCell(slot) => {
@@ -1132,15 +1154,18 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let merge = self.b.create_block();
                 self.b.append_block_param(merge, types::I64);
                 let clean = self.prims_clean;
+                let shadows = self.float_shadows.clone();
                 self.switch(then_block);
                 let v = self.expr(then)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 let then_clean = self.prims_clean;
                 self.prims_clean = clean;
+                self.float_shadows = shadows.clone();
                 self.switch(else_block);
                 let v = self.expr(otherwise)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 self.prims_clean &= then_clean;
+                self.float_shadows = shadows;
                 self.switch(merge);
                 Ok(self.b.block_params(merge)[0])
             }
@@ -1161,6 +1186,7 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Stores an owned word in a frame slot, dropping the previous value.
     fn rebind(&mut self, slot: u32, v: Clif) -> Result<(), Bail> {
+        self.float_shadows.retain(|&(s, _)| s != slot);
         let var = self.slot(slot)?;
         let old = self.b.use_var(var);
         self.drop_value(old);

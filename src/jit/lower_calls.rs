@@ -623,6 +623,7 @@ impl Lower<'_, '_> {
     /// flagged in `moved` pass their value on to the next iteration as it
     /// is, so they are not dropped.
     fn restart_frame(&mut self, moved: &[bool]) {
+        self.float_shadows.clear();
         let unbound = self.unbound;
         let heap = self.heap_slots();
         for i in 0..self.slots.len() {

@@ -72,15 +72,27 @@ impl Lower<'_, '_> {
             // to drop; the generic path drops them after its work.
             let mut leaves = Vec::new();
             tree.leaves(&mut leaves);
-            let dying = self.consume_slots(leaves.into_iter().filter_map(|e| match e {
-                Expr::Local(s) => Some(*s),
-                _ => None,
-            }));
+            // (A shadowed slot may hold a boxed float: the frame drops it.)
+            let unshadowed: Vec<u32> = leaves
+                .into_iter()
+                .filter_map(|e| match e {
+                    Expr::Local(s) if self.shadow(*s).is_none() => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            let dying = self.consume_slots(unshadowed.into_iter());
             let merge = self.b.create_block();
             self.b.append_block_param(merge, types::I64);
             let (results, generic) = self.fused_floats(&[&tree]);
             let r = self.encode_float(results[0]);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+            if generic.is_none() {
+                self.switch(merge);
+                self.forget_slots(&dying);
+                let word = self.b.block_params(merge)[0];
+                self.last_fused = Some((word, results[0]));
+                return Ok(word);
+            }
             if let Some(generic) = generic {
                 self.switch(generic);
                 let r = self.prim_generic(p)?;
@@ -257,11 +269,26 @@ impl Lower<'_, '_> {
     /// Whether `e` is a variable the entry guard proved to be a
     /// self-tagged float.
     fn known_float(&self, e: &Expr) -> bool {
+        self.known_tagged_float(e) || matches!(e, Expr::Local(s) if self.shadow(*s).is_some())
+    }
+
+    /// Whether `e` is a variable the entry guard proved to be a
+    /// self-tagged float (an immediate word).
+    fn known_tagged_float(&self, e: &Expr) -> bool {
         match e {
             Expr::Local(s) => self.float_slots.contains(s),
             Expr::Captured(i) => self.float_captures.contains(i),
             _ => false,
         }
+    }
+
+    /// The f64 a shadowed slot holds (see `Lower::float_shadows`).
+    fn shadow(&self, slot: u32) -> Option<Clif> {
+        self.float_shadows
+            .iter()
+            .rev()
+            .find(|&&(s, _)| s == slot)
+            .map(|&(_, f)| f)
     }
 
     /// Whether a leaf of `tree` is a known float.
@@ -279,6 +306,11 @@ impl Lower<'_, '_> {
         match tree {
             FloatTree::Const(f) => self.b.ins().f64const(*f),
             FloatTree::Leaf(e) => {
+                if let Expr::Local(s) = e {
+                    if let Some(f) = self.shadow(*s) {
+                        return f;
+                    }
+                }
                 let w = self.operand(e).map(|(w, _)| w).unwrap_or(self.closure);
                 match decoded.get(&w) {
                     Some(&f) => f,
@@ -316,7 +348,7 @@ impl Lower<'_, '_> {
             if known {
                 self.fixnums.insert(v);
                 self.immediates.insert(v);
-            } else if self.known_float(arg) {
+            } else if self.known_tagged_float(arg) {
                 self.immediates.insert(v);
             }
             if let Expr::Local(s) = arg {
