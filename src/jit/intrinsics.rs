@@ -90,6 +90,10 @@ intrinsics! {
     /// is not a fixnum, or a redefined builtin); the lambda goes back to
     /// the interpreter, to be compiled again with what this taught.
     GuardMiss = jit_guard_miss(I64, I64, I64);
+    /// `(ctx, len)`: grows the thread's global table to at least `len`
+    /// entries (the new ones unbound), so that compiled code can read any
+    /// global id below `len` without a bounds check.
+    GrowGlobals = jit_grow_globals(I64, I64);
     /// `(ctx, global id, site) -> RAISED`: `unbound variable`.
     Unbound = jit_unbound(I64, I64, I64) -> I64;
     /// `(ctx, global id, value owned, site, is_define) -> VOID or RAISED`.
@@ -390,6 +394,15 @@ fn prim_slow(
         (b.func)(ctx, &args).map_err(|e| e.at(span))
     });
     finish(ctx, result)
+}
+
+extern "C" fn jit_grow_globals(ctx: *mut Ctx, len: u64) {
+    // SAFETY: JIT code passes its own context.
+    let ctx = unsafe { &mut *ctx };
+    let len = len as usize;
+    if ctx.globals.len() < len {
+        ctx.globals.resize(len, Value::UNBOUND);
+    }
 }
 
 extern "C" fn jit_unbound(ctx: *mut Ctx, id: u64, site: u64) -> u64 {

@@ -90,6 +90,9 @@ pub struct Lower<'a, 'f> {
     /// The word and f64 of the last fused float tree with no generic path
     /// (for `Bind` to shadow).
     pub last_fused: Option<(Clif, Clif)>,
+    /// Global ids below this have an entry in the thread's table (see
+    /// `size_globals`).
+    pub globals_sized: u32,
     /// Where a failed entry guard goes, with the header's arguments.
     guard_miss: Option<Block>,
     /// Captured values the entry guard proved to be fixnums (a closure's
@@ -207,6 +210,30 @@ fn read_count(e: &Expr, slot: u32) -> usize {
     n.min(2)
 }
 
+/// Whether `e` (one lambda's body, not nested lambdas) reads a global or
+/// has a primitive site (whose guard may read one).
+fn reads_globals(e: &Expr) -> bool {
+    match e {
+        Expr::Global(..) | Expr::Prim(_) => true,
+        Expr::Const(_)
+        | Expr::Local(_)
+        | Expr::LocalCell(..)
+        | Expr::Captured(_)
+        | Expr::CapturedCell(..)
+        | Expr::SelfRef
+        | Expr::MakeCell(_)
+        | Expr::Lambda(_) => false,
+        Expr::SetLocalCell(_, v)
+        | Expr::SetCapturedCell(_, v)
+        | Expr::SetGlobal(_, v, _)
+        | Expr::DefineGlobal(_, v)
+        | Expr::Bind { init: v, .. } => reads_globals(v),
+        Expr::If(a, b, c) => reads_globals(a) || reads_globals(b) || reads_globals(c),
+        Expr::Seq(items) => items.iter().any(reads_globals),
+        Expr::Call(c) => reads_globals(&c.func) || c.args.iter().any(reads_globals),
+    }
+}
+
 /// Whether `e` is a variable or a constant (no work to speak of).
 fn is_leaf(e: &Expr) -> bool {
     matches!(
@@ -283,6 +310,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             self_global: None,
             float_shadows: Vec::new(),
             last_fused: None,
+            globals_sized: 0,
         };
         l.immediates.insert(unbound);
         l.refresh_prims();
@@ -293,6 +321,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         for _ in 0..nparams {
             l.b.append_block_param(header, types::I64);
         }
+        l.size_globals(info);
         let guarded = l.entry_guard(&params[5..]);
         if guarded.is_none() {
             l.b.ins().jump(header, &args(&params[5..]));
@@ -449,6 +478,37 @@ impl<'a, 'f> Lower<'a, 'f> {
                 self.b.ins().jump(header, &args(incoming));
             }
         }
+    }
+
+    /// Makes sure on entry that the thread's global table has an entry for
+    /// every global id that exists now, growing it if needed: every global
+    /// this lambda reads is then read without a bounds check (the table
+    /// never shrinks).
+    fn size_globals(&mut self, info: &LambdaInfo) {
+        if !reads_globals(&info.body) {
+            return;
+        }
+        let count = lisp_runtime::globals::global_count() as u32;
+        let len = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            self.ctx,
+            self.layout.ctx_globals_len,
+        );
+        let short = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, len, count as i64);
+        let grow = self.b.create_block();
+        let sized = self.b.create_block();
+        self.b.set_cold_block(grow);
+        self.b.ins().brif(short, grow, &[], sized, &[]);
+        self.switch(grow);
+        let count_word = self.iconst(count as u64);
+        self.call(Intrinsic::GrowGlobals, &[self.ctx, count_word]);
+        self.b.ins().jump(sized, &[]);
+        self.switch(sized);
+        self.globals_sized = count;
     }
 
     /// Raises `stack overflow` when the native stack is past `ctx.stack_limit`.
@@ -863,6 +923,20 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.
     pub fn global_word(&mut self, id: u32) -> Clif {
+        if id < self.globals_sized {
+            let data = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                self.ctx,
+                self.layout.ctx_globals_ptr,
+            );
+            return self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                data,
+                (id as i64 * 8) as i32,
+            );
+        }
         let len = self.b.ins().load(
             types::I64,
             MemFlagsData::trusted(),
