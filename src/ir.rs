@@ -101,11 +101,11 @@ pub struct Feedback(AtomicU8);
 
 const SAW_FIXNUMS: u8 = 1;
 const SAW_OTHERS: u8 = 2;
-/// Operands other than self-tagged floats (a float zero, a boxed float,
-/// anything but two fixnums) were seen here, or a compiled entry guard
-/// expecting one in a variable this site reads found something else: the
-/// variables it reads are not guarded as floats.
-const NOT_TAGGED_FLOAT: u8 = 4;
+/// Operands other than floats held in the word (self-tagged or zero: a
+/// boxed float, anything but two fixnums) were seen here, or a compiled
+/// entry guard expecting one in a variable this site reads found something
+/// else: the variables it reads are not guarded as floats.
+const NOT_INLINE_FLOAT: u8 = 4;
 
 impl Feedback {
     /// Notes the operands of one evaluation that missed the fixnum path
@@ -114,10 +114,10 @@ impl Feedback {
     pub fn note(&self, a: &Value, b: &Value) {
         if a.is_fixnum() && b.is_fixnum() {
             self.set(SAW_FIXNUMS);
-        } else if a.is_immediate_float() && b.is_immediate_float() {
+        } else if a.is_inline_float() && b.is_inline_float() {
             self.set(SAW_OTHERS);
         } else {
-            self.set(SAW_OTHERS | NOT_TAGGED_FLOAT);
+            self.set(SAW_OTHERS | NOT_INLINE_FLOAT);
         }
     }
 
@@ -127,16 +127,16 @@ impl Feedback {
         self.set(SAW_OTHERS);
     }
 
-    /// Notes that a variable this site reads held something other than a
-    /// self-tagged float where a compiled entry guard expected one.
-    pub fn note_not_tagged_float(&self) {
-        self.set(NOT_TAGGED_FLOAT);
+    /// Notes that a variable this site reads held something other than an
+    /// inline float where a compiled entry guard expected one.
+    pub fn note_not_inline_float(&self) {
+        self.set(NOT_INLINE_FLOAT);
     }
 
     /// Whether the variables this site reads may be guarded as
-    /// self-tagged floats (see `NOT_TAGGED_FLOAT`).
+    /// inline floats (see `NOT_INLINE_FLOAT`).
     pub fn float_guardable(&self) -> bool {
-        self.0.load(Ordering::Relaxed) & NOT_TAGGED_FLOAT == 0
+        self.0.load(Ordering::Relaxed) & NOT_INLINE_FLOAT == 0
     }
 
     #[inline(always)]

@@ -192,6 +192,12 @@ impl Value {
         self.0 & FLOAT_TAG == FLOAT_TAG
     }
 
+    /// True for a float held in the word itself: self-tagged or a zero.
+    #[inline(always)]
+    pub fn is_inline_float(&self) -> bool {
+        self.is_immediate_float() || self.immediate_kind() == Some(ImmediateKind::FloatZero)
+    }
+
     /// The f64 of any float value, immediate, zero or boxed.
     #[inline]
     pub fn as_float(&self) -> Option<f64> {

@@ -4,12 +4,13 @@
 //!
 //! A parameter or captured value is guarded as a fixnum when arithmetic
 //! sites that only saw fixnums read it directly and no site that saw
-//! anything else does; as a self-tagged float when sites that saw only
-//! other operands read it and the rest never noted anything. A site that
+//! anything else does; as an inline float (self-tagged, or a zero) when
+//! sites that saw only such floats read it and the rest never noted
+//! anything. A site that
 //! never ran also "only saw fixnums": when such a guess meets a float, the
 //! failed guard notes that on every site reading the variable, so the
 //! next compilation leaves it unguarded; likewise a float guess that meets
-//! a float zero or anything else.
+//! a boxed float or anything else.
 
 use crate::ir::{Expr, LambdaInfo, PrimCall};
 use lisp_runtime::Value;
@@ -22,7 +23,7 @@ enum Variable {
 }
 
 /// What an entry guard tests: parameter slots and captured values that
-/// must hold fixnums, and ones that must hold self-tagged floats.
+/// must hold fixnums, and ones that must hold inline floats.
 #[derive(Debug, Default)]
 pub struct Plan {
     pub fixnum_slots: Vec<u32>,
@@ -96,7 +97,7 @@ enum Kind {
 
 /// After a failed entry guard on `args` and the closure's `captured`
 /// values: notes on every arithmetic site that reads a guarded variable
-/// what it held instead (not a fixnum; not a self-tagged float). Returns
+/// what it held instead (not a fixnum; not an inline float). Returns
 /// whether there was one (else the builtins were redefined).
 pub fn note_miss(info: &LambdaInfo, args: &[Value], captured: &[Value]) -> bool {
     let plan = plan(info, true);
@@ -116,14 +117,14 @@ pub fn note_miss(info: &LambdaInfo, args: &[Value], captured: &[Value]) -> bool 
         .collect();
     let not_float: Vec<Variable> = vars(&plan.float_slots, &plan.float_captures)
         .into_iter()
-        .filter(|&v| value(v).is_some_and(|x| !x.is_immediate_float()))
+        .filter(|&v| value(v).is_some_and(|x| !x.is_inline_float()))
         .collect();
     sites(&info.body, &mut |p, v| {
         if not_fixnum.contains(&v) {
             p.seen.note_others();
         }
         if not_float.contains(&v) {
-            p.seen.note_not_tagged_float();
+            p.seen.note_not_inline_float();
         }
     });
     !not_fixnum.is_empty() || !not_float.is_empty()

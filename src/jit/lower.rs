@@ -27,7 +27,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::{FuncId, Module};
 use lisp_runtime::object::{Closure, Template};
-use lisp_runtime::value::{FIXNUM_MASK, FLOAT_TAG, HEAP_TAG, TAG3_MASK};
+use lisp_runtime::value::{FIXNUM_MASK, HEAP_TAG, TAG3_MASK};
 use lisp_runtime::{Span, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -328,14 +328,23 @@ impl<'a, 'f> Lower<'a, 'f> {
         }
         l.b.switch_to_block(header);
         let incoming = l.b.block_params(header).to_vec();
+        // A parameter every self tail call passes on unchanged is the
+        // entry's value throughout: what is computed from it is loop
+        // invariant (and hoisted).
+        let invariant = l.invariant_params();
+        let bound: Vec<Clif> = incoming
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| if invariant[i] { params[5 + i] } else { v })
+            .collect();
         // Only parameters are bound at the header (see `restart_frame`).
         for i in nparams..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
         }
         if let Some(plan) = guarded {
-            l.header_guard(&incoming, plan);
+            l.header_guard(&incoming, &bound, plan);
         }
-        for (i, &v) in incoming.iter().enumerate() {
+        for (i, &v) in bound.iter().enumerate() {
             let boxed = info.boxed_params.contains(&(i as u32));
             let v = if boxed {
                 l.call(Intrinsic::MakeCell, &[v])
@@ -429,10 +438,11 @@ impl<'a, 'f> Lower<'a, 'f> {
         Some(plan)
     }
 
-    /// The header part of the entry guard: tests the parameters of `plan`.
-    fn header_guard(&mut self, incoming: &[Clif], plan: super::guards::Plan) {
+    /// The header part of the entry guard: tests the parameters of `plan`
+    /// (their `bound` values; a miss passes on `incoming`).
+    fn header_guard(&mut self, incoming: &[Clif], bound: &[Clif], plan: super::guards::Plan) {
         let pick =
-            |slots: &[u32]| -> Vec<Clif> { slots.iter().map(|&s| incoming[s as usize]).collect() };
+            |slots: &[u32]| -> Vec<Clif> { slots.iter().map(|&s| bound[s as usize]).collect() };
         let (fixnums, floats) = (pick(&plan.fixnum_slots), pick(&plan.float_slots));
         if let Some(bad) = self.guard_tags(&fixnums, &floats) {
             let ok = self.b.create_block();
@@ -446,16 +456,20 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// A word that is nonzero unless all `fixnums` are fixnums and all
-    /// `floats` self-tagged floats, or `None` for no words.
+    /// `floats` inline floats (self-tagged or zero), or `None` for no words.
     fn guard_tags(&mut self, fixnums: &[Clif], floats: &[Clif]) -> Option<Clif> {
         let fixnum_bits = fixnums.split_first().map(|(&first, rest)| {
             let all = rest.iter().fold(first, |acc, &w| self.b.ins().bor(acc, w));
             self.b.ins().band_imm_s(all, FIXNUM_MASK as i64)
         });
         let float_bits = floats.split_first().map(|(&first, rest)| {
-            let all = rest.iter().fold(first, |acc, &w| self.b.ins().band(acc, w));
-            let tag = self.b.ins().band_imm_s(all, FLOAT_TAG as i64);
-            self.b.ins().bxor_imm_s(tag, FLOAT_TAG as i64)
+            let first = self.is_inline_float(first);
+            let all = rest.iter().fold(first, |acc, &w| {
+                let ok = self.is_inline_float(w);
+                self.b.ins().band(acc, ok)
+            });
+            let bad = self.b.ins().bxor_imm_s(all, 1);
+            self.b.ins().uextend(types::I64, bad)
         });
         match (fixnum_bits, float_bits) {
             (Some(a), Some(b)) => Some(self.b.ins().bor(a, b)),

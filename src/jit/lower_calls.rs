@@ -285,6 +285,40 @@ impl Lower<'_, '_> {
         find(self, &self.info.body)
     }
 
+    /// For each parameter, whether every tail call that could be a self
+    /// call (one with as many arguments) passes it on unchanged, and the
+    /// body never rebinds it: its value is then the entry's throughout.
+    pub(super) fn invariant_params(&self) -> Vec<bool> {
+        fn tail_calls<'e>(e: &'e Expr, out: &mut Vec<&'e Call>) {
+            match e {
+                Expr::Call(c) if c.tail => out.push(c),
+                Expr::If(_, b, c) => {
+                    tail_calls(b, out);
+                    tail_calls(c, out);
+                }
+                Expr::Seq(items) => items.iter().for_each(|x| tail_calls(x, out)),
+                _ => {}
+            }
+        }
+        let n = self.info.required as usize + self.info.rest as usize;
+        if self.info.rest {
+            return vec![false; n];
+        }
+        let mut calls = Vec::new();
+        tail_calls(&self.info.body, &mut calls);
+        (0..n)
+            .map(|i| {
+                let slot = i as u32;
+                !self.info.boxed_params.contains(&slot)
+                    && !rebinds(&self.info.body, slot)
+                    && calls
+                        .iter()
+                        .filter(|c| c.args.len() == n)
+                        .all(|c| matches!(c.args[i], Expr::Local(s) if s == slot))
+            })
+            .collect()
+    }
+
     /// Whether `func` is the global this lambda was defined as (`(define
     /// (f ...) ... (f ...))`).
     fn names_self(&self, func: &Expr) -> bool {

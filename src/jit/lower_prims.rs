@@ -112,6 +112,7 @@ impl Lower<'_, '_> {
     /// The per-operation lowering of a guarded primitive.
     fn prim_generic(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
         let (operands, fast, slow) = self.prim_operands(p)?;
+        let slow_reachable = self.slow_reachable(p, &operands);
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
 
@@ -119,9 +120,13 @@ impl Lower<'_, '_> {
         let floats = self.expects_floats(p);
         self.fast_path(p.op, floats, &operands, slow, merge);
 
-        self.switch(slow);
-        let r = self.prim_slow(p, &operands);
-        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        if slow_reachable {
+            self.switch(slow);
+            let r = self.prim_slow(p, &operands);
+            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        } else {
+            self.forget_operands(&operands);
+        }
 
         self.switch(merge);
         Ok(self.b.block_params(merge)[0])
@@ -158,6 +163,7 @@ impl Lower<'_, '_> {
             }
         }
         let (operands, fast, slow) = self.prim_operands(p)?;
+        let slow_reachable = self.slow_reachable(p, &operands);
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         self.switch(fast);
         if comparison {
@@ -197,6 +203,10 @@ impl Lower<'_, '_> {
             self.b.ins().brif(c, yes, &[], no, &[]);
         }
 
+        if !slow_reachable {
+            self.forget_operands(&operands);
+            return Ok(true);
+        }
         self.switch(slow);
         let r = self.prim_slow(p, &operands);
         let truth = self
@@ -272,8 +282,8 @@ impl Lower<'_, '_> {
         self.known_tagged_float(e) || matches!(e, Expr::Local(s) if self.shadow(*s).is_some())
     }
 
-    /// Whether `e` is a variable the entry guard proved to be a
-    /// self-tagged float (an immediate word).
+    /// Whether `e` is a variable the entry guard proved to be an inline
+    /// float (self-tagged or zero: an immediate word).
     fn known_tagged_float(&self, e: &Expr) -> bool {
         match e {
             Expr::Local(s) => self.float_slots.contains(s),
@@ -315,7 +325,13 @@ impl Lower<'_, '_> {
                 match decoded.get(&w) {
                     Some(&f) => f,
                     None => {
-                        let f = self.decode_float(w);
+                        // A guarded variable may hold a float zero; other
+                        // leaves passed the self-tag test.
+                        let f = if self.known_tagged_float(e) {
+                            self.decode_immediate_float(w)
+                        } else {
+                            self.decode_float(w)
+                        };
                         decoded.insert(w, f);
                         f
                     }
@@ -378,6 +394,28 @@ impl Lower<'_, '_> {
             self.b.ins().brif(guarded, fast, &[], slow, &[]);
         }
         Ok((operands, fast, slow))
+    }
+
+    /// Whether anything can reach the slow path of `p` once its operands
+    /// are evaluated: not when the builtins are known intact and the fast
+    /// path cannot fail (a comparison of known fixnums, a predicate).
+    fn slow_reachable(&self, p: &PrimCall, operands: &[(Clif, bool)]) -> bool {
+        let intact = lisp_runtime::globals::is_guarded(p.global) && self.prims_clean;
+        let total = match p.op {
+            PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq => {
+                operands.iter().all(|(v, _)| self.fixnums.contains(v))
+            }
+            PrimOp::Eq | PrimOp::IsNull | PrimOp::Not | PrimOp::IsPair => true,
+            _ => false,
+        };
+        !(intact && total)
+    }
+
+    /// Forgets the owned operands as temporaries, as `prim_slow` does, when
+    /// there is no slow path (the fast path has dropped what it must).
+    fn forget_operands(&mut self, operands: &[(Clif, bool)]) {
+        let owned_count = operands.iter().filter(|o| o.1).count();
+        self.temps.truncate(self.temps.len() - owned_count);
     }
 
     /// The slow path, emitted in the current block: the builtin itself via
@@ -670,8 +708,8 @@ impl Lower<'_, '_> {
 
         // One or both operands may be a float zero, an immediate word.
         self.switch(zeros);
-        let a_ok = self.is_immediate_float(a);
-        let b_ok = self.is_immediate_float(b);
+        let a_ok = self.is_inline_float(a);
+        let b_ok = self.is_inline_float(b);
         let ok = self.b.ins().band(a_ok, b_ok);
         self.b.ins().brif(ok, mixed, &[], otherwise, &[]);
         self.switch(mixed);
@@ -689,7 +727,7 @@ impl Lower<'_, '_> {
     }
 
     /// Whether `w` is a self-tagged float or a float zero.
-    fn is_immediate_float(&mut self, w: Clif) -> Clif {
+    pub(super) fn is_inline_float(&mut self, w: Clif) -> Clif {
         let tag = self.b.ins().band_imm_s(w, FLOAT_TAG as i64);
         let tagged = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
         let zero = self.is_float_zero(w);
@@ -704,18 +742,21 @@ impl Lower<'_, '_> {
             .icmp_imm_s(IntCC::Equal, either, Value::float(-0.0).raw() as i64)
     }
 
-    /// Decodes a word that `is_immediate_float`.
+    /// Decodes a word that `is_inline_float`: a self-tagged float, or a
+    /// zero whose sign bit moves to the f64's.
     fn decode_immediate_float(&mut self, w: Clif) -> Clif {
         let tagged = self.decode_float(w);
-        let negative = self
+        let tagged = self
             .b
             .ins()
-            .icmp_imm_s(IntCC::Equal, w, Value::float(-0.0).raw() as i64);
-        let sign = self.b.ins().uextend(types::I64, negative);
-        let bits = self.b.ins().ishl_imm_s(sign, 63);
-        let zero = self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits);
-        let is_zero = self.is_float_zero(w);
-        self.b.ins().select(is_zero, zero, tagged)
+            .bitcast(types::I64, MemFlagsData::new(), tagged);
+        let sign = self.b.ins().band_imm_s(w, float_zero_sign_bit());
+        let shift = 63 - float_zero_sign_bit().trailing_zeros() as i64;
+        let zero = self.b.ins().ishl_imm_s(sign, shift);
+        let tag = self.b.ins().band_imm_s(w, FLOAT_TAG as i64);
+        let is_tagged = self.b.ins().icmp_imm_s(IntCC::Equal, tag, FLOAT_TAG as i64);
+        let bits = self.b.ins().select(is_tagged, tagged, zero);
+        self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
     }
 
     fn decode_float(&mut self, w: Clif) -> Clif {
