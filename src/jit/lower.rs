@@ -1134,6 +1134,9 @@ impl<'a, 'f> Lower<'a, 'f> {
                 // `(not x)` while the builtins are intact is `x` with the
                 // branches swapped (`x` runs no user code that could
                 // redefine `not` meanwhile); otherwise the word path below.
+                if self.prims_clean {
+                    return self.branch(&p.args[0], no, yes);
+                }
                 let intact = self.b.create_block();
                 let generic = self.b.create_block();
                 self.b.set_cold_block(generic);

@@ -77,6 +77,9 @@ impl Lower<'_, '_> {
             Expr::Global(id, span) if call.args.iter().all(simple) => {
                 let first = self.global_checked(*id, *span);
                 let args = self.arguments(call, moved, tail)?;
+                if self.prims_clean {
+                    return Ok((first, Source::Global, args));
+                }
                 // Simple arguments run no user code while the guarded
                 // builtins are intact (they change no global): the word
                 // read first is still the global's. Otherwise read again.
