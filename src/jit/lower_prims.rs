@@ -745,11 +745,7 @@ impl Lower<'_, '_> {
     /// Decodes a word that `is_inline_float`: a self-tagged float, or a
     /// zero whose sign bit moves to the f64's.
     fn decode_immediate_float(&mut self, w: Clif) -> Clif {
-        let tagged = self.decode_float(w);
-        let tagged = self
-            .b
-            .ins()
-            .bitcast(types::I64, MemFlagsData::new(), tagged);
+        let tagged = self.decode_float_bits(w);
         let sign = self.b.ins().band_imm_s(w, float_zero_sign_bit());
         let shift = 63 - float_zero_sign_bit().trailing_zeros() as i64;
         let zero = self.b.ins().ishl_imm_s(sign, shift);
@@ -760,12 +756,16 @@ impl Lower<'_, '_> {
     }
 
     fn decode_float(&mut self, w: Clif) -> Clif {
-        let rotated = self.b.ins().rotr_imm_s(w, FLOAT_ROTATION as i64);
-        let bits = self
-            .b
-            .ins()
-            .iadd_imm_s(rotated, (FLOAT_OFFSET as i64).wrapping_neg());
+        let bits = self.decode_float_bits(w);
         self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits)
+    }
+
+    /// The f64 bits of a self-tagged float word.
+    fn decode_float_bits(&mut self, w: Clif) -> Clif {
+        let rotated = self.b.ins().rotr_imm_s(w, FLOAT_ROTATION as i64);
+        self.b
+            .ins()
+            .iadd_imm_s(rotated, (FLOAT_OFFSET as i64).wrapping_neg())
     }
 
     /// Whether the float with these bits is self-taggable (its biased
