@@ -6,11 +6,10 @@
 //! sites that only saw fixnums read it directly and no site that saw
 //! anything else does; as an inline float (self-tagged, or a zero) when
 //! sites that saw only such floats read it and the rest never noted
-//! anything. A site that
-//! never ran also "only saw fixnums": when such a guess meets a float, the
-//! failed guard notes that on every site reading the variable, so the
-//! next compilation leaves it unguarded; likewise a float guess that meets
-//! a boxed float or anything else.
+//! anything. A site that never ran also "only saw fixnums": when such a
+//! guess meets a float, the failed guard notes that on every site reading
+//! the variable, so the next compilation leaves it unguarded; likewise a
+//! float guess that meets a boxed float or anything else.
 
 use crate::ir::{Expr, LambdaInfo, PrimCall};
 use lisp_runtime::Value;
