@@ -98,9 +98,10 @@ pub struct Lower<'a, 'f> {
     /// Captured values the entry guard proved to be fixnums (a closure's
     /// captured values never change).
     pub fixnum_captures: Vec<u32>,
-    /// Captured values the entry guard proved to be self-tagged floats.
+    /// Captured values the entry guard proved to be inline floats
+    /// (self-tagged, or a zero).
     pub float_captures: Vec<u32>,
-    /// Parameter slots the entry guard proved to hold self-tagged floats.
+    /// Parameter slots the entry guard proved to hold inline floats.
     pub float_slots: Vec<u32>,
     /// The `UNBOUND` word every emptied slot holds: one value, defined in
     /// the entry block, so that slots empty on every edge into a block (a
@@ -618,7 +619,7 @@ impl<'a, 'f> Lower<'a, 'f> {
     }
 
     /// The frame slots that may hold heap words: all but the guarded
-    /// parameters (a fixnum or a self-tagged float, or `UNBOUND` once
+    /// parameters (a fixnum or an inline float, or `UNBOUND` once
     /// moved out).
     pub fn heap_slots(&self) -> Vec<usize> {
         (0..self.slots.len())

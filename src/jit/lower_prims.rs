@@ -234,9 +234,9 @@ impl Lower<'_, '_> {
         for tree in trees {
             tree.leaves(&mut leaves);
         }
-        // Variables the entry guard proved to be self-tagged floats need
-        // no test; with the builtins known intact too, there is no
-        // generic path at all.
+        // Variables the entry guard proved to be inline floats, and
+        // shadowed ones, need no test; with the builtins known intact too,
+        // there is no generic path at all.
         leaves.retain(|e| !self.known_float(e));
         if leaves.is_empty() && self.prims_clean {
             let mut decoded = std::collections::HashMap::new();
@@ -276,15 +276,15 @@ impl Lower<'_, '_> {
         (results, Some(generic))
     }
 
-    /// Whether `e` is a variable the entry guard proved to be a
-    /// self-tagged float.
+    /// Whether `e` is a variable the entry guard proved to be an inline
+    /// float, or a shadowed one (see `Lower::float_shadows`).
     fn known_float(&self, e: &Expr) -> bool {
-        self.known_tagged_float(e) || matches!(e, Expr::Local(s) if self.shadow(*s).is_some())
+        self.known_inline_float(e) || matches!(e, Expr::Local(s) if self.shadow(*s).is_some())
     }
 
     /// Whether `e` is a variable the entry guard proved to be an inline
     /// float (self-tagged or zero: an immediate word).
-    fn known_tagged_float(&self, e: &Expr) -> bool {
+    fn known_inline_float(&self, e: &Expr) -> bool {
         match e {
             Expr::Local(s) => self.float_slots.contains(s),
             Expr::Captured(i) => self.float_captures.contains(i),
@@ -327,7 +327,7 @@ impl Lower<'_, '_> {
                     None => {
                         // A guarded variable may hold a float zero; other
                         // leaves passed the self-tag test.
-                        let f = if self.known_tagged_float(e) {
+                        let f = if self.known_inline_float(e) {
                             self.decode_immediate_float(w)
                         } else {
                             self.decode_float(w)
@@ -364,7 +364,7 @@ impl Lower<'_, '_> {
             if known {
                 self.fixnums.insert(v);
                 self.immediates.insert(v);
-            } else if self.known_tagged_float(arg) {
+            } else if self.known_inline_float(arg) {
                 self.immediates.insert(v);
             }
             if let Expr::Local(s) = arg {
