@@ -887,8 +887,14 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Goes to the raise path when `cond` holds.
     pub fn branch_to_raise(&mut self, cond: Clif) {
-        let cold = self.b.create_block();
         let cont = self.b.create_block();
+        if self.temps.iter().all(|t| self.immediates.contains(t)) {
+            // Nothing to drop: straight to the raising exit.
+            self.b.ins().brif(cond, self.raise_exit, &[], cont, &[]);
+            self.switch(cont);
+            return;
+        }
+        let cold = self.b.create_block();
         self.b.set_cold_block(cold);
         self.b.ins().brif(cond, cold, &[], cont, &[]);
         self.switch(cold);
