@@ -65,6 +65,35 @@ pub enum Expr {
     Prim(Box<PrimCall>),
 }
 
+impl Expr {
+    /// The sub-expressions this node evaluates, in order. A `Lambda` has
+    /// none: its body belongs to another lambda.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        let none: &[Expr] = &[];
+        let (first, second, third, rest) = match self {
+            Expr::If(a, b, c) => (Some(&**a), Some(&**b), Some(&**c), none),
+            Expr::Seq(items) => (None, None, None, &items[..]),
+            Expr::Call(c) => (Some(&c.func), None, None, &c.args[..]),
+            Expr::Prim(p) => (None, None, None, &p.args[..]),
+            Expr::SetLocalCell(_, v)
+            | Expr::SetCapturedCell(_, v)
+            | Expr::SetGlobal(_, v, _)
+            | Expr::DefineGlobal(_, v)
+            | Expr::Bind { init: v, .. } => (Some(&**v), None, None, none),
+            Expr::Const(_)
+            | Expr::Local(_)
+            | Expr::LocalCell(..)
+            | Expr::Captured(_)
+            | Expr::CapturedCell(..)
+            | Expr::SelfRef
+            | Expr::Global(..)
+            | Expr::MakeCell(_)
+            | Expr::Lambda(_) => (None, None, None, none),
+        };
+        first.into_iter().chain(second).chain(third).chain(rest)
+    }
+}
+
 /// A procedure call.
 #[derive(Debug)]
 pub struct Call {

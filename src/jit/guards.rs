@@ -132,42 +132,16 @@ pub fn note_miss(info: &LambdaInfo, args: &[Value], captured: &[Value]) -> bool 
 /// Calls `f` with every arithmetic primitive site of `e` (not of nested
 /// lambdas) and each variable it reads directly.
 fn sites(e: &Expr, f: &mut impl FnMut(&PrimCall, Variable)) {
-    match e {
-        Expr::Prim(p) => {
-            if super::lower_prims::is_arithmetic(p.op) {
-                for a in &p.args {
-                    match a {
-                        Expr::Local(s) => f(p, Variable::Local(*s)),
-                        Expr::Captured(i) => f(p, Variable::Captured(*i)),
-                        _ => {}
-                    }
+    if let Expr::Prim(p) = e {
+        if super::lower_prims::is_arithmetic(p.op) {
+            for a in &p.args {
+                match a {
+                    Expr::Local(s) => f(p, Variable::Local(*s)),
+                    Expr::Captured(i) => f(p, Variable::Captured(*i)),
+                    _ => {}
                 }
             }
-            p.args.iter().for_each(|a| sites(a, f));
         }
-        Expr::If(a, b, c) => {
-            for x in [a, b, c] {
-                sites(x, f);
-            }
-        }
-        Expr::Seq(items) => items.iter().for_each(|x| sites(x, f)),
-        Expr::Call(c) => {
-            sites(&c.func, f);
-            c.args.iter().for_each(|a| sites(a, f));
-        }
-        Expr::Bind { init: v, .. }
-        | Expr::SetLocalCell(_, v)
-        | Expr::SetCapturedCell(_, v)
-        | Expr::SetGlobal(_, v, _)
-        | Expr::DefineGlobal(_, v) => sites(v, f),
-        Expr::Const(_)
-        | Expr::Local(_)
-        | Expr::LocalCell(..)
-        | Expr::Captured(_)
-        | Expr::CapturedCell(..)
-        | Expr::SelfRef
-        | Expr::Global(..)
-        | Expr::MakeCell(_)
-        | Expr::Lambda(_) => {}
     }
+    e.children().for_each(|x| sites(x, f));
 }

@@ -182,57 +182,27 @@ fn collect_locals(e: &Expr, out: &mut Vec<u32>) {
 /// How many times `e` reads or writes `slot` (2 standing for "more than
 /// once"; a lambda capturing it, or anything binding it, counts as 2).
 fn read_count(e: &Expr, slot: u32) -> usize {
-    let n = match e {
+    let own = match e {
         Expr::Local(s) | Expr::LocalCell(s, _) => (*s == slot) as usize,
-        Expr::MakeCell(s) => 2 * (*s == slot) as usize,
-        Expr::Const(_)
-        | Expr::Captured(_)
-        | Expr::CapturedCell(..)
-        | Expr::SelfRef
-        | Expr::Global(..) => 0,
-        Expr::SetLocalCell(s, v) => 2 * (*s == slot) as usize + read_count(v, slot),
-        Expr::Bind { slot: s, init, .. } => 2 * (*s == slot) as usize + read_count(init, slot),
-        Expr::SetCapturedCell(_, v) | Expr::SetGlobal(_, v, _) | Expr::DefineGlobal(_, v) => {
-            read_count(v, slot)
+        Expr::MakeCell(s) | Expr::SetLocalCell(s, _) | Expr::Bind { slot: s, .. } => {
+            2 * (*s == slot) as usize
         }
-        Expr::If(a, b, c) => read_count(a, slot) + read_count(b, slot) + read_count(c, slot),
-        Expr::Seq(items) => items.iter().map(|x| read_count(x, slot)).sum(),
-        Expr::Call(c) => {
-            read_count(&c.func, slot) + c.args.iter().map(|x| read_count(x, slot)).sum::<usize>()
-        }
-        Expr::Prim(p) => p.args.iter().map(|x| read_count(x, slot)).sum(),
         Expr::Lambda(t) => {
             let captures = &crate::ir::lambda_info(t).captures;
             2 * captures
                 .iter()
                 .any(|c| matches!(c, CaptureFrom::Local(s) if *s == slot)) as usize
         }
+        _ => 0,
     };
+    let n: usize = own + e.children().map(|x| read_count(x, slot)).sum::<usize>();
     n.min(2)
 }
 
 /// Whether `e` (one lambda's body, not nested lambdas) reads a global or
 /// has a primitive site (whose guard may read one).
 fn reads_globals(e: &Expr) -> bool {
-    match e {
-        Expr::Global(..) | Expr::Prim(_) => true,
-        Expr::Const(_)
-        | Expr::Local(_)
-        | Expr::LocalCell(..)
-        | Expr::Captured(_)
-        | Expr::CapturedCell(..)
-        | Expr::SelfRef
-        | Expr::MakeCell(_)
-        | Expr::Lambda(_) => false,
-        Expr::SetLocalCell(_, v)
-        | Expr::SetCapturedCell(_, v)
-        | Expr::SetGlobal(_, v, _)
-        | Expr::DefineGlobal(_, v)
-        | Expr::Bind { init: v, .. } => reads_globals(v),
-        Expr::If(a, b, c) => reads_globals(a) || reads_globals(b) || reads_globals(c),
-        Expr::Seq(items) => items.iter().any(reads_globals),
-        Expr::Call(c) => reads_globals(&c.func) || c.args.iter().any(reads_globals),
-    }
+    matches!(e, Expr::Global(..) | Expr::Prim(_)) || e.children().any(reads_globals)
 }
 
 /// Whether `e` is a variable or a constant (no work to speak of).
@@ -504,12 +474,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             return;
         }
         let count = lisp_runtime::globals::global_count() as u32;
-        let len = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_globals_len,
-        );
+        let len = self.ctx_word(self.layout.ctx_globals_len);
         let short = self
             .b
             .ins()
@@ -529,12 +494,7 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// Raises `stack overflow` when the native stack is past `ctx.stack_limit`.
     fn stack_check(&mut self, incoming: &[Clif]) {
         let sp = self.b.ins().get_stack_pointer(types::I64);
-        let limit = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_stack_limit,
-        );
+        let limit = self.ctx_word(self.layout.ctx_stack_limit);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         let overflow = self.b.create_block();
         let ok = self.b.create_block();
@@ -758,12 +718,9 @@ impl<'a, 'f> Lower<'a, 'f> {
         let r = match self.b.inst_results(inst).first() {
             Some(&v) => v,
             // A preserving wrapper leaves the result in the context.
-            None if preserving.is_some() && i.result().is_some() => self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                self.ctx,
-                self.layout.ctx_jit_result,
-            ),
+            None if preserving.is_some() && i.result().is_some() => {
+                self.ctx_word(self.layout.ctx_jit_result)
+            }
             None => self.ctx,
         };
         // The slow path of a primitive runs the builtin itself while the
@@ -945,25 +902,9 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.
     pub fn global_word(&mut self, id: u32) -> Clif {
         if id < self.globals_sized {
-            let data = self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                self.ctx,
-                self.layout.ctx_globals_ptr,
-            );
-            return self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                data,
-                (id as i64 * 8) as i32,
-            );
+            return self.table_word(id);
         }
-        let len = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_globals_len,
-        );
+        let len = self.ctx_word(self.layout.ctx_globals_len);
         let inside = self
             .b
             .ins()
@@ -976,21 +917,28 @@ impl<'a, 'f> Lower<'a, 'f> {
             .ins()
             .brif(inside, load, &[], done, &[BlockArg::Value(unbound)]);
         self.switch(load);
-        let data = self.b.ins().load(
-            types::I64,
-            MemFlagsData::trusted(),
-            self.ctx,
-            self.layout.ctx_globals_ptr,
-        );
-        let word = self.b.ins().load(
+        let word = self.table_word(id);
+        self.b.ins().jump(done, &[BlockArg::Value(word)]);
+        self.switch(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// Entry `id` of the thread's global table, which must have one.
+    fn table_word(&mut self, id: u32) -> Clif {
+        let data = self.ctx_word(self.layout.ctx_globals_ptr);
+        self.b.ins().load(
             types::I64,
             MemFlagsData::trusted(),
             data,
             (id as i64 * 8) as i32,
-        );
-        self.b.ins().jump(done, &[BlockArg::Value(word)]);
-        self.switch(done);
-        self.b.block_params(done)[0]
+        )
+    }
+
+    /// The word at `offset` in the thread's `Ctx`.
+    pub fn ctx_word(&mut self, offset: i32) -> Clif {
+        self.b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), self.ctx, offset)
     }
 
     /// Reads global `id`, raising `unbound variable` at `span` (borrowed).

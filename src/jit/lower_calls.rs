@@ -708,23 +708,7 @@ pub(super) fn simple(e: &Expr) -> bool {
 /// Whether `e` (one lambda's body, not nested lambdas) rebinds `slot`.
 pub(super) fn rebinds(e: &Expr, slot: u32) -> bool {
     match e {
-        Expr::Bind { slot: s, init, .. } => *s == slot || rebinds(init, slot),
-        Expr::MakeCell(s) => *s == slot,
-        Expr::Const(_)
-        | Expr::Local(_)
-        | Expr::LocalCell(..)
-        | Expr::Captured(_)
-        | Expr::CapturedCell(..)
-        | Expr::SelfRef
-        | Expr::Global(..)
-        | Expr::Lambda(_) => false,
-        Expr::SetLocalCell(_, v)
-        | Expr::SetCapturedCell(_, v)
-        | Expr::SetGlobal(_, v, _)
-        | Expr::DefineGlobal(_, v) => rebinds(v, slot),
-        Expr::If(a, b, c) => rebinds(a, slot) || rebinds(b, slot) || rebinds(c, slot),
-        Expr::Seq(items) => items.iter().any(|x| rebinds(x, slot)),
-        Expr::Call(call) => rebinds(&call.func, slot) || call.args.iter().any(|x| rebinds(x, slot)),
-        Expr::Prim(p) => p.args.iter().any(|x| rebinds(x, slot)),
+        Expr::Bind { slot: s, .. } | Expr::MakeCell(s) if *s == slot => true,
+        _ => e.children().any(|x| rebinds(x, slot)),
     }
 }

@@ -86,13 +86,6 @@ impl Lower<'_, '_> {
             let (results, generic) = self.fused_floats(&[&tree]);
             let r = self.encode_float(results[0]);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-            if generic.is_none() {
-                self.switch(merge);
-                self.forget_slots(&dying);
-                let word = self.b.block_params(merge)[0];
-                self.last_fused = Some((word, results[0]));
-                return Ok(word);
-            }
             if let Some(generic) = generic {
                 self.switch(generic);
                 let r = self.prim_generic(p)?;
@@ -104,7 +97,12 @@ impl Lower<'_, '_> {
             }
             self.switch(merge);
             self.forget_slots(&dying);
-            return Ok(self.b.block_params(merge)[0]);
+            let word = self.b.block_params(merge)[0];
+            if generic.is_none() {
+                // No other path: a `let` may keep the f64 (float shadows).
+                self.last_fused = Some((word, results[0]));
+            }
+            return Ok(word);
         }
         self.prim_generic(p)
     }

@@ -516,24 +516,12 @@ fn reads_closure(e: &Expr) -> bool {
         Expr::Captured(_) | Expr::CapturedCell(..) | Expr::SetCapturedCell(..) | Expr::SelfRef => {
             true
         }
-        Expr::Const(_)
-        | Expr::Local(_)
-        | Expr::LocalCell(..)
-        | Expr::Global(..)
-        | Expr::MakeCell(_) => false,
-        Expr::SetLocalCell(_, v) | Expr::SetGlobal(_, v, _) | Expr::DefineGlobal(_, v) => {
-            reads_closure(v)
-        }
-        Expr::Bind { init, .. } => reads_closure(init),
-        Expr::If(a, b, c) => reads_closure(a) || reads_closure(b) || reads_closure(c),
-        Expr::Seq(items) => items.iter().any(reads_closure),
         Expr::Lambda(t) => lambda_info_of(t).is_some_and(|inner| {
             inner
                 .captures
                 .iter()
                 .any(|c| matches!(c, CaptureFrom::Captured(_) | CaptureFrom::SelfRef))
         }),
-        Expr::Call(call) => reads_closure(&call.func) || call.args.iter().any(reads_closure),
-        Expr::Prim(p) => p.args.iter().any(reads_closure),
+        _ => e.children().any(reads_closure),
     }
 }
