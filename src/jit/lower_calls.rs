@@ -357,9 +357,7 @@ impl Lower<'_, '_> {
         } else {
             None
         };
-        let zero = self.iconst(0);
-        let mut operands = vec![self.ctx, f, zero, zero, site];
-        operands.extend(argv);
+        let operands = self.non_tail_operands(f, site, argv);
         let sig = self.b.import_signature(direct_signature(n));
         let inst = self.b.ins().call_indirect(sig, code, &operands);
         let r = self.b.inst_results(inst)[0];
@@ -371,6 +369,16 @@ impl Lower<'_, '_> {
             self.drop_value(f);
         }
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+    }
+
+    /// The operands of a non-tail call of a direct function: no `keep`
+    /// word and no frame template (the callee borrows `f`), the call site,
+    /// then the arguments.
+    fn non_tail_operands(&mut self, f: Clif, site: Clif, argv: &[Clif]) -> Vec<Clif> {
+        let zero = self.iconst(0);
+        let mut operands = vec![self.ctx, f, zero, zero, site];
+        operands.extend(argv);
+        operands
     }
 
     /// When `f` runs this very code (`branch_if_self`), calls this function
@@ -394,9 +402,7 @@ impl Lower<'_, '_> {
         let known_self = self.branch_if_self(f, recursive, other);
         self.switch(recursive);
         self.clone_lent(argv, lent);
-        let zero = self.iconst(0);
-        let mut operands = vec![self.ctx, f, zero, zero, site];
-        operands.extend(argv);
+        let operands = self.non_tail_operands(f, site, argv);
         let callee = self
             .code
             .module
