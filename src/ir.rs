@@ -247,9 +247,9 @@ pub struct LambdaInfo {
     pub body: Expr,
     pub span: Span,
     /// Set when the entry guard of this lambda's compiled code failed with
-    /// every variable it tests a fixnum, so because a guarded builtin was
-    /// redefined (see the JIT's `Lower::entry_guard`): it is compiled
-    /// without entry guards from then on. Speed only.
+    /// every variable it tests holding what it expected, so because a
+    /// guarded builtin was redefined (see the JIT's `Lower::entry_guard`):
+    /// it is compiled without entry guards from then on. Speed only.
     pub guard_missed: AtomicBool,
 }
 
