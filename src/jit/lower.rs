@@ -79,10 +79,15 @@ pub struct Lower<'a, 'f> {
     /// Whether the guarded builtins are known to be intact here: the entry
     /// guard checked them and nothing since can have run Lisp code.
     pub prims_clean: bool,
-    /// The global a self tail call names (`(define (f ...) ... (f ...))`)
-    /// and a variable saying whether it held the running closure at the
-    /// loop header; meaningful while `prims_clean`.
+    /// The global a self call names (`(define (f ...) ... (f ...))`) and a
+    /// variable saying whether it holds the running closure; meaningful
+    /// while `self_global_valid`.
     pub self_global: Option<(u32, Variable)>,
+    /// Whether the variable of `self_global` is up to date: set at the
+    /// loop header, cleared by anything that can run Lisp code
+    /// (`refresh_prims`) unless that path reads the global again, and
+    /// scoped like `prims_clean` (see `If`).
+    pub self_global_valid: bool,
     /// Slots bound (`let`) to the result of a fused float tree that had no
     /// generic path, with that result's f64: later trees read them without
     /// a tag test or a decode. Scoped like `prims_clean` (see `If`).
@@ -279,6 +284,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             float_slots: Vec::new(),
             guard_miss: None,
             self_global: None,
+            self_global_valid: false,
             float_shadows: Vec::new(),
             last_fused: None,
             globals_sized: 0,
@@ -384,11 +390,17 @@ impl<'a, 'f> Lower<'a, 'f> {
         }
         if let Some(id) = self.self_loop_global() {
             // Whether the global holds this closure, as of the header
-            // while no Lisp code has run since (see `callee`).
+            // (see `callee`).
             let word = self.global_word(id);
             let holds = self.b.ins().icmp(IntCC::Equal, word, self.closure);
             let var = self.b.declare_var(types::I8);
             self.b.def_var(var, holds);
+            self.self_global = Some((id, var));
+        } else if let Some(id) = self.self_call_global() {
+            // Read at the first self call (see `known_self_call`).
+            let var = self.b.declare_var(types::I8);
+            let no = self.b.ins().iconst(types::I8, 0);
+            self.b.def_var(var, no);
             self.self_global = Some((id, var));
         }
         let header = self.header;
@@ -424,6 +436,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.fixnum_slots = plan.fixnum_slots;
         self.float_slots = plan.float_slots;
         self.prims_clean = true;
+        self.self_global_valid = self.self_loop_global().is_some();
     }
 
     /// A word that is nonzero unless all `fixnums` are fixnums and all
@@ -574,8 +587,16 @@ impl<'a, 'f> Lower<'a, 'f> {
             let v = self.b.use_var(self.slots[i]);
             self.drop_value(v);
         }
+        // `keep` is 0 or an owned closure: one test, the drop out of line.
         let keep = self.keep();
-        self.drop_value(keep);
+        let drop = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(drop);
+        self.b.ins().brif(keep, drop, &[], done, &[]);
+        self.switch(drop);
+        self.drop_cold(keep);
+        self.b.ins().jump(done, &[]);
+        self.switch(done);
     }
 
     /// The frame slots that may hold heap words: all but the guarded
@@ -654,10 +675,25 @@ impl<'a, 'f> Lower<'a, 'f> {
         }
     }
 
+    /// Records that the guarded builtins are intact here (the byte is 0),
+    /// as after a self call that ran no other Lisp code.
+    pub fn prims_intact(&mut self) {
+        self.prims_clean = true;
+        let zero = self.b.ins().iconst(types::I32, 0);
+        self.b.def_var(self.prims_var, zero);
+    }
+
     /// Reloads `Ctx::prims_redefined` (after a call that may have run Lisp
     /// code, which may have redefined a guarded builtin).
     pub fn refresh_prims(&mut self) {
         self.prims_clean = false;
+        if let (Some((id, holds)), true) = (self.self_global, self.self_global_valid) {
+            // Read again on this path (unused reads are dead code), so
+            // that a merge with paths that ran no Lisp code keeps it known.
+            let word = self.global_word(id);
+            let now = self.b.ins().icmp(IntCC::Equal, word, self.closure);
+            self.b.def_var(holds, now);
+        }
         let byte = self.b.ins().uload8(
             types::I32,
             MemFlagsData::trusted(),
@@ -970,6 +1006,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let (then_block, else_block) = self.test(test)?;
                 // Each arm starts from what the test left known.
                 let clean = self.prims_clean;
+                let valid = self.self_global_valid;
                 let shadows = self.float_shadows.clone();
                 // Blocks are laid out in the order they are filled, and the
                 // first follows the test: make that the arm that does the
@@ -980,6 +1017,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                     self.switch(else_block);
                     self.tail(otherwise)?;
                     self.prims_clean = clean;
+                    self.self_global_valid = valid;
                     self.float_shadows = shadows;
                     self.switch(then_block);
                     return self.tail(then);
@@ -987,6 +1025,7 @@ impl<'a, 'f> Lower<'a, 'f> {
                 self.switch(then_block);
                 self.tail(then)?;
                 self.prims_clean = clean;
+                self.self_global_valid = valid;
                 self.float_shadows = shadows;
                 self.switch(else_block);
                 self.tail(otherwise)
@@ -1200,17 +1239,21 @@ impl<'a, 'f> Lower<'a, 'f> {
                 let merge = self.b.create_block();
                 self.b.append_block_param(merge, types::I64);
                 let clean = self.prims_clean;
+                let valid = self.self_global_valid;
                 let shadows = self.float_shadows.clone();
                 self.switch(then_block);
                 let v = self.expr(then)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 let then_clean = self.prims_clean;
+                let then_valid = self.self_global_valid;
                 self.prims_clean = clean;
+                self.self_global_valid = valid;
                 self.float_shadows = shadows.clone();
                 self.switch(else_block);
                 let v = self.expr(otherwise)?;
                 self.b.ins().jump(merge, &[BlockArg::Value(v)]);
                 self.prims_clean &= then_clean;
+                self.self_global_valid &= then_valid;
                 self.float_shadows = shadows;
                 self.switch(merge);
                 Ok(self.b.block_params(merge)[0])

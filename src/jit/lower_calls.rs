@@ -53,12 +53,12 @@ impl Lower<'_, '_> {
     ) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
             Expr::Global(id, span)
-                if self.prims_clean
+                if self.self_global_valid
                     && self.self_global.is_some_and(|(g, _)| g == *id)
                     && call.args.iter().all(simple) =>
             {
-                // The global held the running closure at the loop header
-                // and no Lisp code has run since: no need to read it.
+                // Whether the global holds the running closure is known:
+                // no need to read it when it does.
                 let (_, var) = self.self_global.expect("tested");
                 let holds = self.b.use_var(var);
                 let read = self.b.create_block();
@@ -206,6 +206,9 @@ impl Lower<'_, '_> {
         // them, so passing a shared object (a channel, say) to a builtin
         // touches no reference count that other threads also touch.
         let lent = self.lendable(&call.args);
+        if let Some(r) = self.known_self_call(call, &lent)? {
+            return Ok(r);
+        }
         let (f, source, argv) = self.callee(call, &lent, false)?;
         let n = argv.len();
         let site = self.site(call.span);
@@ -238,6 +241,88 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         Ok(self.finish_call(source, &lent, merge))
+    }
+
+    /// A non-tail call of the global this lambda was defined as, with
+    /// simple arguments. Whether the global holds the running closure is
+    /// kept in `self_global` (read at the first such call, and again only
+    /// after something that can run Lisp code), so when it does, this
+    /// function is called with no read of the global. Otherwise, on a cold
+    /// path, the word the global holds is applied generically (read before
+    /// the arguments, as the interpreter does, and held: they may reassign
+    /// the global). After a self call made while the builtins are intact, a
+    /// lambda that runs no other Lisp code (`self_pure`) knows they still
+    /// are, and that the global is unchanged. `None` when the call is not
+    /// of that shape.
+    fn known_self_call(&mut self, call: &Call, lent: &[bool]) -> Result<Option<Clif>, Bail> {
+        let (Expr::Global(id, span), Some((g, holds))) = (&call.func, self.self_global) else {
+            return Ok(None);
+        };
+        if *id != g
+            || self.info.rest
+            || call.args.len() != self.info.required as usize
+            || !call.args.iter().all(simple)
+        {
+            return Ok(None);
+        }
+        if !self.self_global_valid {
+            let word = self.global_checked(*id, *span);
+            let now = self.b.ins().icmp(IntCC::Equal, word, self.closure);
+            self.b.def_var(holds, now);
+            self.self_global_valid = true;
+        }
+        let holds_self = self.b.use_var(holds);
+        let read = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(read);
+        self.b.append_block_param(join, types::I64);
+        let none = self.iconst(0);
+        self.b
+            .ins()
+            .brif(holds_self, join, &[BlockArg::Value(none)], read, &[]);
+        self.switch(read);
+        let word = self.global_checked(*id, *span);
+        self.clone_value(word);
+        self.b.ins().jump(join, &[BlockArg::Value(word)]);
+        self.switch(join);
+        // The other callee, owned, or 0 when it is this closure.
+        let other_callee = self.b.block_params(join)[0];
+        self.temps.push(other_callee);
+
+        let argv = self.arguments(call, lent, false)?;
+        let site = self.site(call.span);
+        let recursive = self.b.create_block();
+        let other = self.b.create_block();
+        let merge = self.b.create_block();
+        self.b.set_cold_block(other);
+        self.b.append_block_param(merge, types::I64);
+        self.b.ins().brif(holds_self, recursive, &[], other, &[]);
+        let (clean, valid) = (self.prims_clean, self.self_global_valid);
+
+        self.switch(recursive);
+        self.clone_lent(&argv, lent);
+        let operands = self.non_tail_operands(self.closure, site, &argv);
+        let callee = self
+            .code
+            .module
+            .declare_func_in_func(self.self_func, self.b.func);
+        let inst = self.b.ins().call(callee, &operands);
+        let r = self.b.inst_results(inst)[0];
+        if clean && self.self_pure(&self.info.body) {
+            self.prims_intact();
+        } else {
+            self.refresh_prims();
+        }
+        let recursive_valid = self.self_global_valid;
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+
+        self.switch(other);
+        self.prims_clean = clean;
+        self.self_global_valid = valid;
+        let r = self.generic_call(other_callee, Source::Owned, &argv, lent, site, false);
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        self.self_global_valid &= recursive_valid;
+        Ok(Some(self.finish_call(Source::Owned, lent, merge)))
     }
 
     /// Continues at `merge` after a call: forgets the temporaries it
@@ -286,6 +371,40 @@ impl Lower<'_, '_> {
             return None;
         }
         find(self, &self.info.body)
+    }
+
+    /// The global of a self call (tail or not) with simple arguments in
+    /// the body, if there is one (see `Lower::self_global`).
+    pub(super) fn self_call_global(&self) -> Option<u32> {
+        fn find(l: &Lower, e: &Expr) -> Option<u32> {
+            match e {
+                Expr::Call(c) if l.names_self(&c.func) && c.args.iter().all(simple) => {
+                    match c.func {
+                        Expr::Global(id, _) => Some(id),
+                        _ => None,
+                    }
+                }
+                _ => e.children().find_map(|x| find(l, x)),
+            }
+        }
+        if self.info.rest {
+            return None;
+        }
+        find(self, &self.info.body)
+    }
+
+    /// Whether running this lambda's body runs no other Lisp code and
+    /// assigns no global, as long as the guarded builtins are intact and
+    /// its self calls reach it: it calls nothing but itself (by the
+    /// global it was defined as) and primitives. A self call made while
+    /// the builtins are intact leaves them intact, and the global still
+    /// holding this closure.
+    fn self_pure(&self, e: &Expr) -> bool {
+        match e {
+            Expr::SetGlobal(..) | Expr::DefineGlobal(..) => false,
+            Expr::Call(c) if !self.names_self(&c.func) => false,
+            _ => e.children().all(|x| self.self_pure(x)),
+        }
     }
 
     /// For each parameter, whether every tail call that could be a self

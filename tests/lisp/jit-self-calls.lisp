@@ -1,0 +1,52 @@
+;; A self-recursive function that calls nothing but itself and primitives
+;; skips reading its global again after a self call. Whatever changes that
+;; global (or a builtin) between calls must still be seen, as in the
+;; interpreter.
+
+(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
+(define (warm i) (if (< i 100) (begin (fib 8) (warm (+ i 1))) 'warm))
+(display (warm 0)) (newline)
+(display (fib 20)) (newline)
+
+;; The old closure, called after its global was reassigned, calls the new
+;; value of the global.
+(define old-fib fib)
+(set! fib (lambda (n) 1000))
+(display (old-fib 5)) (newline)
+(set! fib old-fib)
+(display (fib 10)) (newline)
+
+;; A function that reassigns its own global part-way through: the second
+;; self call of a frame calls the new value.
+(define (g n)
+  (if (= n 4) (set! g (lambda (n) 1000)))
+  (if (< n 2) n (+ (g (- n 1)) (g (- n 2)))))
+(define saved-g g)
+(define (warm-g i)
+  (if (< i 50) (begin (set! g saved-g) (saved-g 3) (warm-g (+ i 1))) 'warm))
+(display (warm-g 0)) (newline)
+(set! g saved-g)
+(display (g 7)) (newline)
+(display (saved-g 7)) (newline)
+
+;; The global reassigned part-way through by a redefined builtin that the
+;; body uses (so the builtins are no longer intact either).
+(define (h n) (if (< n 1) 0 (+ (h (- n 1)) (h (- n 1)))))
+(define (warm-h i) (if (< i 50) (begin (h 3) (warm-h (+ i 1))) 'warm))
+(display (warm-h 0)) (newline)
+(display (h 5)) (newline)
+(define real-less <)
+(define h-calls 0)
+(set! < (lambda (a b)
+          (set! h-calls (+ h-calls 1))
+          (if (= h-calls 3) (set! h (lambda (n) 'replaced)))
+          (real-less a b)))
+(display (guard (e (#t (error-object-message e))) (h 3))) (newline)
+(set! < real-less)
+(display h-calls) (newline)
+
+;; Deep recursion through the same path still ends in a catchable error.
+(define (depth n) (if (= n 0) 0 (+ 1 (depth (- n 1)))))
+(define (warm-d i) (if (< i 50) (begin (depth 10) (warm-d (+ i 1))) 'warm))
+(display (warm-d 0)) (newline)
+(display (guard (e (#t (error-object-message e))) (depth 100000000))) (newline)
