@@ -272,34 +272,19 @@ impl Lower<'_, '_> {
             self.self_global_valid = true;
         }
         let holds_self = self.b.use_var(holds);
-        let read = self.b.create_block();
-        let join = self.b.create_block();
-        self.b.set_cold_block(read);
-        self.b.append_block_param(join, types::I64);
-        let none = self.iconst(0);
-        self.b
-            .ins()
-            .brif(holds_self, join, &[BlockArg::Value(none)], read, &[]);
-        self.switch(read);
-        let word = self.global_checked(*id, *span);
-        self.clone_value(word);
-        self.b.ins().jump(join, &[BlockArg::Value(word)]);
-        self.switch(join);
-        // The other callee, owned, or 0 when it is this closure.
-        let other_callee = self.b.block_params(join)[0];
-        self.temps.push(other_callee);
-
-        let argv = self.arguments(call, lent, false)?;
-        let site = self.site(call.span);
         let recursive = self.b.create_block();
         let other = self.b.create_block();
         let merge = self.b.create_block();
         self.b.set_cold_block(other);
         self.b.append_block_param(merge, types::I64);
+        let site = self.site(call.span);
         self.b.ins().brif(holds_self, recursive, &[], other, &[]);
         let (clean, valid) = (self.prims_clean, self.self_global_valid);
+        let shadows = self.float_shadows.clone();
 
         self.switch(recursive);
+        let argv = self.arguments(call, lent, false)?;
+        let clean_args = self.prims_clean;
         self.clone_lent(&argv, lent);
         let operands = self.non_tail_operands(self.closure, site, &argv);
         let callee = self
@@ -308,20 +293,31 @@ impl Lower<'_, '_> {
             .declare_func_in_func(self.self_func, self.b.func);
         let inst = self.b.ins().call(callee, &operands);
         let r = self.b.inst_results(inst)[0];
-        if clean && self.self_pure(&self.info.body) {
+        if clean_args && self.self_pure(&self.info.body) {
             self.prims_intact();
         } else {
             self.refresh_prims();
         }
-        let recursive_valid = self.self_global_valid;
+        let after = (self.prims_clean, self.self_global_valid);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+        let owned_args = lent.iter().filter(|&&l| !l).count();
+        self.temps.truncate(self.temps.len() - owned_args);
 
+        // The global holds something else: that word is read before the
+        // arguments, as the interpreter does, and held (they may reassign
+        // the global).
         self.switch(other);
         self.prims_clean = clean;
         self.self_global_valid = valid;
-        let r = self.generic_call(other_callee, Source::Owned, &argv, lent, site, false);
+        self.float_shadows = shadows;
+        let word = self.global_checked(*id, *span);
+        self.clone_value(word);
+        self.temps.push(word);
+        let argv = self.arguments(call, lent, false)?;
+        let r = self.generic_call(word, Source::Owned, &argv, lent, site, false);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-        self.self_global_valid &= recursive_valid;
+        self.prims_clean &= after.0;
+        self.self_global_valid &= after.1;
         Ok(Some(self.finish_call(Source::Owned, lent, merge)))
     }
 
