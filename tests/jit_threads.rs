@@ -104,3 +104,30 @@ fn an_interrupt_stops_a_compiled_loop() {
     let err = result.expect_err("the loop only ends by interruption");
     assert_eq!(err.message(), "interrupted");
 }
+
+#[test]
+fn an_interrupt_stops_compiled_recursion_and_is_cleared_after() {
+    // No loop here: compiled code sees the request in the stack check every
+    // call makes on entry (the interrupt raises the limit it compares with).
+    let mut engine = lisp::engine::Engine::new(lisp::engine::Options {
+        jit: true,
+        jit_threshold: 0,
+        ..Default::default()
+    });
+    engine.ctx.set_stack_budget(1 << 20);
+    let flag = engine.ctx.interrupt.clone();
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let result = engine.eval_str(
+        "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 80)",
+        "fib",
+    );
+    setter.join().expect("setter thread");
+    let err = result.expect_err("fib 80 only ends by interruption");
+    assert_eq!(err.message(), "interrupted");
+    // The request is used up: the same code runs to the end now.
+    let value = engine.eval_str("(fib 20)", "again").expect("fib 20");
+    assert_eq!(value.as_fixnum(), Some(6765));
+}

@@ -6,7 +6,7 @@
 use crate::error::Exception;
 use crate::value::Value;
 use std::any::Any;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// The state of one Lisp thread.
@@ -37,7 +37,7 @@ pub struct Ctx {
     /// `u32::MAX` when the JIT is off.
     pub jit_threshold: u32,
     /// Set (e.g. by Ctrl-C in the REPL) to stop the running evaluation.
-    pub interrupt: Arc<AtomicBool>,
+    pub interrupt: Arc<Interrupt>,
     /// Nonzero unless every global of `globals::GUARDED_NAMES` holds the
     /// builtin of that name. JIT fast paths of guarded primitives test
     /// this one byte instead of the globals; their slow paths check the
@@ -70,7 +70,7 @@ impl Ctx {
             pending: None,
             host,
             jit_threshold: u32::MAX,
-            interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(Interrupt::new()),
             prims_redefined: 1,
             jit_result: 0,
             borrowed: Vec::new(),
@@ -161,6 +161,7 @@ impl Ctx {
     pub fn set_stack_budget(&mut self, size_below: usize) {
         let here = stack_position();
         self.stack_limit = here.saturating_sub(size_below);
+        self.interrupt.set_stack_limit(self.stack_limit);
     }
 
     /// Whether the native stack has grown past the limit.
@@ -209,4 +210,103 @@ fn hooks() -> &'static Hooks {
     HOOKS
         .get()
         .expect("runtime hooks installed by the compiler crate")
+}
+
+/// A thread's interrupt request (Ctrl-C in the REPL, a test's timeout, an
+/// embedder), shared with whoever may interrupt the thread; used like an
+/// `AtomicBool`. While it is set, `jit_limit`, the stack limit compiled
+/// code compares the stack pointer with on entry and at each loop
+/// iteration, is the top of the address space: one comparison checks both
+/// the stack and interrupts, and the slow path tells them apart.
+pub struct Interrupt {
+    flag: AtomicBool,
+    /// The thread's real stack limit (`Ctx::stack_limit`).
+    stack_limit: AtomicUsize,
+    /// `stack_limit`, or `usize::MAX` while the flag is set.
+    jit_limit: AtomicUsize,
+}
+
+impl Default for Interrupt {
+    fn default() -> Self {
+        Interrupt::new()
+    }
+}
+
+impl Interrupt {
+    pub fn new() -> Interrupt {
+        Interrupt {
+            flag: AtomicBool::new(false),
+            stack_limit: AtomicUsize::new(0),
+            jit_limit: AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether an interrupt is requested.
+    pub fn load(&self, order: Ordering) -> bool {
+        self.flag.load(order)
+    }
+
+    /// Requests (`true`) or withdraws an interrupt.
+    pub fn store(&self, on: bool, _order: Ordering) {
+        self.flag.store(on, Ordering::SeqCst);
+        self.sync();
+    }
+
+    /// `store`, returning whether an interrupt was requested.
+    pub fn swap(&self, on: bool, _order: Ordering) -> bool {
+        let was = self.flag.swap(on, Ordering::SeqCst);
+        self.sync();
+        was
+    }
+
+    /// Records the thread's stack limit.
+    pub fn set_stack_limit(&self, limit: usize) {
+        self.stack_limit.store(limit, Ordering::SeqCst);
+        self.sync();
+    }
+
+    /// The limit compiled code checks (see the type's documentation).
+    pub fn jit_limit(&self) -> &AtomicUsize {
+        &self.jit_limit
+    }
+
+    /// Makes `jit_limit` agree with the flag. The flag is read again after
+    /// the store, so a request racing with a withdrawal is never lost; a
+    /// stale `usize::MAX` only sends compiled code to its slow path, which
+    /// calls this again.
+    pub fn sync(&self) {
+        let on = self.flag.load(Ordering::SeqCst);
+        let limit = if on {
+            usize::MAX
+        } else {
+            self.stack_limit.load(Ordering::SeqCst)
+        };
+        self.jit_limit.store(limit, Ordering::SeqCst);
+        if !on && self.flag.load(Ordering::SeqCst) {
+            self.jit_limit.store(usize::MAX, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(test)]
+mod interrupt_tests {
+    use super::Interrupt;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn a_request_raises_the_compiled_code_limit_until_it_is_taken() {
+        let i = Interrupt::new();
+        i.set_stack_limit(4096);
+        assert_eq!(i.jit_limit().load(Ordering::SeqCst), 4096);
+        i.store(true, Ordering::Relaxed);
+        assert!(i.load(Ordering::Relaxed));
+        assert_eq!(i.jit_limit().load(Ordering::SeqCst), usize::MAX);
+        assert!(i.swap(false, Ordering::Relaxed));
+        assert!(!i.load(Ordering::Relaxed));
+        assert_eq!(i.jit_limit().load(Ordering::SeqCst), 4096);
+        // A stale limit is put right by `sync`.
+        i.jit_limit().store(usize::MAX, Ordering::SeqCst);
+        i.sync();
+        assert_eq!(i.jit_limit().load(Ordering::SeqCst), 4096);
+    }
 }

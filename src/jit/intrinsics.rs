@@ -112,10 +112,11 @@ intrinsics! {
     List = jit_list(I64, I64) -> I64;
     /// `(ctx, template, site)`: adds a backtrace frame to `ctx.pending`.
     PushFrame = jit_push_frame(I64, I64, I64);
-    /// `(ctx, site) -> RAISED`: `stack overflow`.
-    StackOverflow = jit_stack_overflow(I64, I64) -> I64;
-    /// `(ctx) -> RAISED`: clears the interrupt flag and raises `interrupted`.
-    Interrupted = jit_interrupted(I64) -> I64;
+    /// `(ctx, site, stack pointer) -> 0 or RAISED`: the stack pointer was
+    /// below `Interrupt::jit_limit`. Raises `interrupted` (clearing the
+    /// request) or `stack overflow` at `site`, or returns 0 when neither
+    /// holds any more.
+    StackLimit = jit_stack_limit(I64, I64, I64) -> I64;
     /// `(ctx, f64) -> value`: a float that is not self-taggable (boxed or
     /// zero). The context is unused; it lets the register-preserving
     /// wrapper hand the result back.
@@ -503,21 +504,23 @@ extern "C" fn jit_push_frame(ctx: *mut Ctx, template: u64, site: u64) {
     }
 }
 
-extern "C" fn jit_stack_overflow(ctx: *mut Ctx, site: u64) -> u64 {
+extern "C" fn jit_stack_limit(ctx: *mut Ctx, site: u64, sp: u64) -> u64 {
     // SAFETY: JIT code passes its own context.
     let ctx = unsafe { &mut *ctx };
-    raise(
-        ctx,
-        Exception::error("stack overflow", vec![]).at(site_span(site)),
-    )
-}
-
-extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
-    // SAFETY: JIT code passes its own context.
-    let ctx = unsafe { &mut *ctx };
-    ctx.interrupt
-        .store(false, std::sync::atomic::Ordering::Relaxed);
-    raise(ctx, Exception::error("interrupted", vec![]))
+    if ctx
+        .interrupt
+        .swap(false, std::sync::atomic::Ordering::Relaxed)
+    {
+        return raise(ctx, Exception::error("interrupted", vec![]));
+    }
+    if (sp as usize) < ctx.stack_limit {
+        return raise(
+            ctx,
+            Exception::error("stack overflow", vec![]).at(site_span(site)),
+        );
+    }
+    ctx.interrupt.sync();
+    0
 }
 
 extern "C" fn jit_float(_ctx: *mut Ctx, f: f64) -> u64 {

@@ -37,16 +37,15 @@ pub struct Layout {
     /// From a `Template`: `jit_direct` and `arity.required`.
     pub template_direct: i32,
     pub template_required: i32,
-    /// From a `Ctx`: the globals' data pointer and length, and `stack_limit`.
+    /// From a `Ctx`: the globals' data pointer and length.
     pub ctx_globals_ptr: i32,
     pub ctx_globals_len: i32,
-    pub ctx_stack_limit: i32,
     /// From an object's address: its Arc's strong count (negative).
     pub strong_count: i32,
-    /// From a `Ctx`: the `Arc<AtomicBool>` pointer of `interrupt`, and from
-    /// that pointer to the flag.
+    /// From a `Ctx`: the `Arc<Interrupt>` pointer of `interrupt`, and from
+    /// that pointer to its `jit_limit`.
     pub ctx_interrupt: i32,
-    pub interrupt_flag: i32,
+    pub interrupt_jit_limit: i32,
     /// From a `Ctx`: the `prims_redefined` byte.
     pub ctx_prims_redefined: i32,
     /// `Ctx::jit_result`.
@@ -106,12 +105,13 @@ pub fn probe() -> Option<Layout> {
     let ctx_globals = offset_of!(Ctx, globals) as i32;
 
     let strong_count = probe_strong_count(&pair, pair_addr)?;
-    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag_field: *const Arc<std::sync::atomic::AtomicBool> = &flag;
+    let flag = Arc::new(lisp_runtime::ctx::Interrupt::new());
+    let flag_field: *const Arc<lisp_runtime::ctx::Interrupt> = &flag;
     // SAFETY: an `Arc<T>` is one pointer-sized word; reading it as a usize
     // only inspects the bits.
     let flag_stored = unsafe { *(flag_field as *const usize) };
-    let interrupt_flag = (Arc::as_ptr(&flag) as usize).checked_sub(flag_stored)?;
+    let jit_limit = flag.jit_limit() as *const std::sync::atomic::AtomicUsize as usize;
+    let interrupt_jit_limit = jit_limit.checked_sub(flag_stored)?;
     let layout = Layout {
         closure_kind: kind_byte(closure_addr),
         pair_kind: kind_byte(pair_addr),
@@ -125,12 +125,11 @@ pub fn probe() -> Option<Layout> {
         template_required: (offset_of!(Template, arity) + offset_of!(Arity, required)) as i32,
         ctx_globals_ptr: ctx_globals + 8 * ptr_word as i32,
         ctx_globals_len: ctx_globals + 8 * len_word as i32,
-        ctx_stack_limit: offset_of!(Ctx, stack_limit) as i32,
         strong_count,
         ctx_interrupt: offset_of!(Ctx, interrupt) as i32,
         ctx_prims_redefined: offset_of!(Ctx, prims_redefined) as i32,
         ctx_jit_result: offset_of!(Ctx, jit_result) as i32,
-        interrupt_flag: i32::try_from(interrupt_flag).ok()?,
+        interrupt_jit_limit: i32::try_from(interrupt_jit_limit).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)
 }

@@ -504,49 +504,72 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.globals_sized = count;
     }
 
-    /// Raises `stack overflow` when the native stack is past `ctx.stack_limit`.
+    /// Raises `stack overflow` when the native stack is past the thread's
+    /// limit, or `interrupted` when the thread's interrupt flag (Ctrl-C in
+    /// the REPL) is set, as the interpreter does at every call: one
+    /// comparison with `Interrupt::jit_limit` tests both.
     fn stack_check(&mut self, incoming: &[Clif]) {
-        let sp = self.b.ins().get_stack_pointer(types::I64);
-        let limit = self.ctx_word(self.layout.ctx_stack_limit);
-        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
-        let overflow = self.b.create_block();
+        let (sp, low) = self.below_limit();
+        let hit = self.b.create_block();
+        let raise = self.b.create_block();
         let ok = self.b.create_block();
-        self.b.set_cold_block(overflow);
-        self.b.ins().brif(low, overflow, &[], ok, &[]);
-        self.switch(overflow);
+        self.b.set_cold_block(hit);
+        self.b.set_cold_block(raise);
+        self.b.ins().brif(low, hit, &[], ok, &[]);
+        self.switch(hit);
+        let site = self.frame_site();
+        let r = self.call(Intrinsic::StackLimit, &[self.ctx, site, sp]);
+        let raised = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, r, Value::RAISED.raw() as i64);
+        self.b.ins().brif(raised, raise, &[], ok, &[]);
+        self.switch(raise);
         for &v in incoming {
             self.drop_cold(v);
         }
         let keep = self.keep();
         self.drop_cold(keep);
-        let site = self.frame_site();
-        let raised = self.call(Intrinsic::StackOverflow, &[self.ctx, site]);
-        self.b.ins().return_(&[raised]);
+        self.b.ins().return_(&[r]);
         self.switch(ok);
     }
 
-    /// Raises `interrupted` when the thread's interrupt flag (Ctrl-C in the
-    /// REPL) is set, as the interpreter does at every call and loop
-    /// iteration; the loop header runs it on entry and on every self call.
-    fn interrupt_check(&mut self) {
-        // The `Arc` of the flag is set once per thread: read-only.
+    /// The stack pointer, and whether it is below `Interrupt::jit_limit`.
+    fn below_limit(&mut self) -> (Clif, Clif) {
+        let sp = self.b.ins().get_stack_pointer(types::I64);
+        // The `Arc` of the interrupt is set once per thread: read-only.
         let arc = self
             .b
             .ins()
             .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt);
-        let flag = self.b.ins().uload8(
-            types::I32,
+        let limit = self.b.ins().load(
+            types::I64,
             MemFlagsData::trusted(),
             arc,
-            self.layout.interrupt_flag,
+            self.layout.interrupt_jit_limit,
         );
+        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        (sp, low)
+    }
+
+    /// At the loop header of a lambda whose self tail calls loop: raises
+    /// `interrupted` when the thread's interrupt flag is set, as the
+    /// interpreter does at every loop iteration. (Entry checked it with the
+    /// stack.)
+    fn interrupt_check(&mut self) {
+        if !self.may_loop() {
+            return;
+        }
+        let (sp, low) = self.below_limit();
         let cold = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
-        self.b.ins().brif(flag, cold, &[], cont, &[]);
+        self.b.ins().brif(low, cold, &[], cont, &[]);
         self.switch(cold);
-        self.call(Intrinsic::Interrupted, &[self.ctx]);
-        self.raise_now();
+        let site = self.iconst(0);
+        let r = self.call(Intrinsic::StackLimit, &[self.ctx, site, sp]);
+        self.check(r);
+        self.b.ins().jump(cont, &[]);
         self.switch(cont);
     }
 

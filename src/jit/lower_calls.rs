@@ -403,6 +403,18 @@ impl Lower<'_, '_> {
         }
     }
 
+    /// Whether a tail call in the body could be a self call, which jumps
+    /// back to the loop header.
+    pub(super) fn may_loop(&self) -> bool {
+        fn find(l: &Lower, e: &Expr) -> bool {
+            match e {
+                Expr::Call(c) if c.tail && l.self_call_params(c.args.len()).is_some() => true,
+                _ => e.children().any(|x| find(l, x)),
+            }
+        }
+        find(self, &self.info.body)
+    }
+
     /// For each parameter, whether every tail call that could be a self
     /// call (one with as many arguments) passes it on unchanged, and the
     /// body never rebinds it: its value is then the entry's throughout.

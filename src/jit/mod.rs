@@ -289,6 +289,7 @@ impl State {
         };
         self.keep.push(template.clone());
         if !info.rest {
+            debug_assert_eq!(body & lower_calls::NEEDS_CLOSURE as usize, 0);
             let needs = if uses_closure(info) {
                 lower_calls::NEEDS_CLOSURE as usize
             } else {

@@ -170,6 +170,11 @@ fn isa() -> Result<OwnedTargetIsa, String> {
         ("preserve_frame_pointers", "true"),
         ("opt_level", "speed"),
         ("enable_verifier", verifier),
+        // Functions start 16-byte aligned. Bit 0 of a `jit_direct` word is
+        // a flag (`NEEDS_CLOSURE`), so a direct function's address must be
+        // even; by default a function with no constant pool could start
+        // anywhere, right after the previous one.
+        ("log2_min_function_alignment", "4"),
     ] {
         flags.set(name, value).map_err(|e| e.to_string())?;
     }
