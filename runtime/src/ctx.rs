@@ -265,6 +265,11 @@ impl Interrupt {
         self.sync();
     }
 
+    /// The flag itself (compiled loops test it at each iteration).
+    pub fn flag(&self) -> &AtomicBool {
+        &self.flag
+    }
+
     /// The limit compiled code checks (see the type's documentation).
     pub fn jit_limit(&self) -> &AtomicUsize {
         &self.jit_limit

@@ -112,11 +112,15 @@ intrinsics! {
     List = jit_list(I64, I64) -> I64;
     /// `(ctx, template, site)`: adds a backtrace frame to `ctx.pending`.
     PushFrame = jit_push_frame(I64, I64, I64);
-    /// `(ctx, site, stack pointer) -> 0 or RAISED`: the stack pointer was
-    /// below `Interrupt::jit_limit`. Raises `interrupted` (clearing the
-    /// request) or `stack overflow` at `site`, or returns 0 when neither
-    /// holds any more.
+    /// `(ctx, site, stack pointer) -> 1 or 0`: the stack pointer was below
+    /// `Interrupt::jit_limit`. Raises `interrupted` (taking the request) or
+    /// `stack overflow` at `site` and returns 1, or returns 0 when neither
+    /// holds any more. (Not `RAISED`: comparing with that constant kept it
+    /// in a register through loops.)
     StackLimit = jit_stack_limit(I64, I64, I64) -> I64;
+    /// `(ctx) -> RAISED`: takes the interrupt request and raises
+    /// `interrupted` (a loop header found the flag set).
+    Interrupted = jit_interrupted(I64) -> I64;
     /// `(ctx, f64) -> value`: a float that is not self-taggable (boxed or
     /// zero). The context is unused; it lets the register-preserving
     /// wrapper hand the result back.
@@ -504,6 +508,14 @@ extern "C" fn jit_push_frame(ctx: *mut Ctx, template: u64, site: u64) {
     }
 }
 
+extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
+    // SAFETY: JIT code passes its own context.
+    let ctx = unsafe { &mut *ctx };
+    ctx.interrupt
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    raise(ctx, Exception::error("interrupted", vec![]))
+}
+
 extern "C" fn jit_stack_limit(ctx: *mut Ctx, site: u64, sp: u64) -> u64 {
     // SAFETY: JIT code passes its own context.
     let ctx = unsafe { &mut *ctx };
@@ -511,13 +523,15 @@ extern "C" fn jit_stack_limit(ctx: *mut Ctx, site: u64, sp: u64) -> u64 {
         .interrupt
         .swap(false, std::sync::atomic::Ordering::Relaxed)
     {
-        return raise(ctx, Exception::error("interrupted", vec![]));
+        raise(ctx, Exception::error("interrupted", vec![]));
+        return 1;
     }
     if (sp as usize) < ctx.stack_limit {
-        return raise(
+        raise(
             ctx,
             Exception::error("stack overflow", vec![]).at(site_span(site)),
         );
+        return 1;
     }
     ctx.interrupt.sync();
     0

@@ -43,9 +43,10 @@ pub struct Layout {
     /// From an object's address: its Arc's strong count (negative).
     pub strong_count: i32,
     /// From a `Ctx`: the `Arc<Interrupt>` pointer of `interrupt`, and from
-    /// that pointer to its `jit_limit`.
+    /// that pointer to its `jit_limit` and its flag.
     pub ctx_interrupt: i32,
     pub interrupt_jit_limit: i32,
+    pub interrupt_flag: i32,
     /// From a `Ctx`: the `prims_redefined` byte.
     pub ctx_prims_redefined: i32,
     /// `Ctx::jit_result`.
@@ -112,6 +113,8 @@ pub fn probe() -> Option<Layout> {
     let flag_stored = unsafe { *(flag_field as *const usize) };
     let jit_limit = flag.jit_limit() as *const std::sync::atomic::AtomicUsize as usize;
     let interrupt_jit_limit = jit_limit.checked_sub(flag_stored)?;
+    let flag_byte = flag.flag() as *const std::sync::atomic::AtomicBool as usize;
+    let interrupt_flag = flag_byte.checked_sub(flag_stored)?;
     let layout = Layout {
         closure_kind: kind_byte(closure_addr),
         pair_kind: kind_byte(pair_addr),
@@ -130,6 +133,7 @@ pub fn probe() -> Option<Layout> {
         ctx_prims_redefined: offset_of!(Ctx, prims_redefined) as i32,
         ctx_jit_result: offset_of!(Ctx, jit_result) as i32,
         interrupt_jit_limit: i32::try_from(interrupt_jit_limit).ok()?,
+        interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
     (layout.closure_kind != layout.pair_kind).then_some(layout)
 }

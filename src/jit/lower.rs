@@ -518,11 +518,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.b.ins().brif(low, hit, &[], ok, &[]);
         self.switch(hit);
         let site = self.frame_site();
-        let r = self.call(Intrinsic::StackLimit, &[self.ctx, site, sp]);
-        let raised = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, r, Value::RAISED.raw() as i64);
+        let raised = self.call(Intrinsic::StackLimit, &[self.ctx, site, sp]);
         self.b.ins().brif(raised, raise, &[], ok, &[]);
         self.switch(raise);
         for &v in incoming {
@@ -530,6 +526,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         }
         let keep = self.keep();
         self.drop_cold(keep);
+        let r = self.iconst(Value::RAISED.raw());
         self.b.ins().return_(&[r]);
         self.switch(ok);
     }
@@ -555,21 +552,33 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// At the loop header of a lambda whose self tail calls loop: raises
     /// `interrupted` when the thread's interrupt flag is set, as the
     /// interpreter does at every loop iteration. (Entry checked it with the
-    /// stack.)
+    /// stack.) The flag byte, not the limit: its `Arc` is read once per
+    /// loop, a byte test is one instruction less than reading the stack
+    /// pointer and comparing, and a set flag always raises.
     fn interrupt_check(&mut self) {
         if !self.may_loop() {
             return;
         }
-        let (sp, low) = self.below_limit();
+        let arc = self
+            .b
+            .ins()
+            .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt);
+        let flag = self.b.ins().uload8(
+            types::I32,
+            MemFlagsData::trusted(),
+            arc,
+            self.layout.interrupt_flag,
+        );
         let cold = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(cold);
-        self.b.ins().brif(low, cold, &[], cont, &[]);
+        self.b.ins().brif(flag, cold, &[], cont, &[]);
         self.switch(cold);
-        let site = self.iconst(0);
-        let r = self.call(Intrinsic::StackLimit, &[self.ctx, site, sp]);
-        self.check(r);
-        self.b.ins().jump(cont, &[]);
+        // Raising, never going on: a cold path that goes back into the
+        // loop makes the loop's variables live across its call, and the
+        // register allocator then keeps them in memory on the hot path.
+        self.call(Intrinsic::Interrupted, &[self.ctx]);
+        self.raise_now();
         self.switch(cont);
     }
 
