@@ -18,11 +18,11 @@
 use super::lower::{last_reads, Lower};
 use super::module::direct_signature;
 use super::Bail;
-use crate::ir::{Call, Expr};
+use crate::ir::{Call, Expr, PrimOp};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, Block, BlockArg, InstBuilder, MemFlagsData, Value as Clif};
 use cranelift_module::Module;
-use lisp_runtime::value::HEAP_TAG;
+use lisp_runtime::value::{FIXNUM_MASK, HEAP_TAG, TAG3_MASK};
 
 /// Where a callee word came from, which decides who keeps it alive.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,25 @@ enum Source {
     Stable,
     /// Borrowed from the global table: alive unless the callee reassigns it.
     Global,
+}
+
+/// An operand of an inlined base case (`Lower::inline_base_case`).
+#[derive(Clone, Copy)]
+enum BaseAtom {
+    /// The argument for this parameter.
+    Param(usize),
+    /// A constant word (a fixnum, for comparisons).
+    Word(u64),
+}
+
+/// `(if (CMP A B) LEAF ...)`: the callee returns LEAF when the comparison
+/// is `leaf_when`.
+struct BaseCase {
+    cc: IntCC,
+    a: BaseAtom,
+    b: BaseAtom,
+    leaf: BaseAtom,
+    leaf_when: bool,
 }
 
 /// Bit 0 of a `jit_direct` word: the callee reads its closure.
@@ -285,6 +304,7 @@ impl Lower<'_, '_> {
         self.switch(recursive);
         let argv = self.arguments(call, lent, false)?;
         let clean_args = self.prims_clean;
+        self.inline_base_case(&argv, merge);
         self.clone_lent(&argv, lent);
         let operands = self.non_tail_operands(self.closure, site, &argv);
         let callee = self
@@ -298,7 +318,10 @@ impl Lower<'_, '_> {
         } else {
             self.refresh_prims();
         }
-        let after = (self.prims_clean, self.self_global_valid);
+        let after = (
+            self.prims_clean && clean_args,
+            self.self_global_valid && valid,
+        );
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
         let owned_args = lent.iter().filter(|&&l| !l).count();
         self.temps.truncate(self.temps.len() - owned_args);
@@ -319,6 +342,121 @@ impl Lower<'_, '_> {
         self.prims_clean &= after.0;
         self.self_global_valid &= after.1;
         Ok(Some(self.finish_call(Source::Owned, lent, merge)))
+    }
+
+    /// The base case of a self call, inline: when the body is `(if TEST
+    /// LEAF ...)` or `(if TEST ... LEAF)`, TEST compares two parameters or
+    /// fixnum constants (possibly under `not`) and LEAF is a parameter or
+    /// an immediate constant, a self call whose arguments are all fixnums,
+    /// made while the builtins are intact, evaluates TEST on them and
+    /// jumps to `merge` with LEAF when the callee would just return it:
+    /// nothing there can raise or run other code, so skipping the call
+    /// (and its frame) is invisible. fib's and tak's leaf calls, about
+    /// half of all their calls, become a compare and a branch. Otherwise
+    /// it continues, in a fresh block, to make the call.
+    fn inline_base_case(&mut self, argv: &[Clif], merge: Block) {
+        let Some(base) = self.base_case() else {
+            return;
+        };
+        let inline = self.b.create_block();
+        let call = self.b.create_block();
+        let leaf = self.b.create_block();
+        let mut bad = argv
+            .iter()
+            .fold(self.iconst(0), |acc, &w| self.b.ins().bor(acc, w));
+        bad = self.b.ins().band_imm_s(bad, FIXNUM_MASK as i64);
+        if !self.prims_clean {
+            let prims = self.prims_redefined();
+            let prims = self.b.ins().uextend(types::I64, prims);
+            bad = self.b.ins().bor(bad, prims);
+        }
+        self.b.ins().brif(bad, call, &[], inline, &[]);
+        self.switch(inline);
+        let a = self.base_atom(base.a, argv);
+        let b = self.base_atom(base.b, argv);
+        let holds = self.b.ins().icmp(base.cc, a, b);
+        if base.leaf_when {
+            self.b.ins().brif(holds, leaf, &[], call, &[]);
+        } else {
+            self.b.ins().brif(holds, call, &[], leaf, &[]);
+        }
+        self.switch(leaf);
+        let v = self.base_atom(base.leaf, argv);
+        self.b.ins().jump(merge, &[BlockArg::Value(v)]);
+        self.switch(call);
+    }
+
+    fn base_atom(&mut self, atom: BaseAtom, argv: &[Clif]) -> Clif {
+        match atom {
+            BaseAtom::Param(i) => argv[i],
+            BaseAtom::Word(w) => self.iconst(w),
+        }
+    }
+
+    /// The base case `inline_base_case` can evaluate, if the body has one.
+    fn base_case(&self) -> Option<BaseCase> {
+        use lisp_runtime::globals::is_guarded;
+        let mut body = &self.info.body;
+        while let Expr::Seq(items) = body {
+            match &items[..] {
+                [only] => body = only,
+                _ => return None,
+            }
+        }
+        let Expr::If(test, then, otherwise) = body else {
+            return None;
+        };
+        let (negate, test) = match &**test {
+            Expr::Prim(p) if p.op == PrimOp::Not && p.args.len() == 1 && is_guarded(p.global) => {
+                (true, &p.args[0])
+            }
+            t => (false, t),
+        };
+        let Expr::Prim(p) = test else {
+            return None;
+        };
+        if p.args.len() != 2 || !is_guarded(p.global) {
+            return None;
+        }
+        // Tagged fixnums compare like the integers they stand for.
+        let cc = match p.op {
+            PrimOp::Lt => IntCC::SignedLessThan,
+            PrimOp::Gt => IntCC::SignedGreaterThan,
+            PrimOp::Le => IntCC::SignedLessThanOrEqual,
+            PrimOp::Ge => IntCC::SignedGreaterThanOrEqual,
+            PrimOp::NumEq => IntCC::Equal,
+            _ => return None,
+        };
+        let operand = |e: &Expr| match self.base_leaf(e)? {
+            BaseAtom::Word(w) if w & FIXNUM_MASK != 0 => None,
+            atom => Some(atom),
+        };
+        let (a, b) = (operand(&p.args[0])?, operand(&p.args[1])?);
+        let (leaf, leaf_when) = match (self.base_leaf(then), self.base_leaf(otherwise)) {
+            (Some(leaf), _) => (leaf, !negate),
+            (None, Some(leaf)) => (leaf, negate),
+            (None, None) => return None,
+        };
+        Some(BaseCase {
+            cc,
+            a,
+            b,
+            leaf,
+            leaf_when,
+        })
+    }
+
+    /// A parameter (unboxed: the body has not run yet) or an immediate
+    /// constant.
+    fn base_leaf(&self, e: &Expr) -> Option<BaseAtom> {
+        let params = self.info.required as usize;
+        match e {
+            Expr::Local(s) if (*s as usize) < params && !self.info.boxed_params.contains(s) => {
+                Some(BaseAtom::Param(*s as usize))
+            }
+            Expr::Const(v) if v.raw() & TAG3_MASK != HEAP_TAG => Some(BaseAtom::Word(v.raw())),
+            _ => None,
+        }
     }
 
     /// Continues at `merge` after a call: forgets the temporaries it

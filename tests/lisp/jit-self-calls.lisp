@@ -50,3 +50,25 @@
 (define (warm-d i) (if (< i 50) (begin (depth 10) (warm-d (+ i 1))) 'warm))
 (display (warm-d 0)) (newline)
 (display (guard (e (#t (error-object-message e))) (depth 100000000))) (newline)
+
+;; A self call whose callee would only test its arguments and return one
+;; of them (or a constant) is answered inline. Anything else still calls:
+;; arguments that are not fixnums, a redefined comparison.
+(define (count-leaves n) (if (< n 2) 1 (+ (count-leaves (- n 1)) (count-leaves (- n 2)))))
+(define (tak x y z)
+  (if (not (< y x)) z (tak (tak (- x 1) y z) (tak (- y 1) z x) (tak (- z 1) x y))))
+(define (halves n) (if (<= n 1.5) n (+ 1 (halves (/ n 2)))))
+(define (warm-b i)
+  (if (< i 60)
+      (begin (count-leaves 6) (tak 6 4 2) (halves 8) (fib 6) (warm-b (+ i 1)))
+      'warm))
+(display (warm-b 0)) (newline)
+(display (list (count-leaves 15) (tak 18 12 6) (fib 15) (halves 1000))) (newline)
+(display (list (fib 10.0) (halves 7.0) (halves (expt 2 64)))) (newline)
+(display (guard (e (#t (list (error-object-message e) (error-object-irritants e)))) (fib 'a)))
+(newline)
+(define real-lt <)
+(set! < (lambda (a b) (real-lt b a)))
+(display (guard (e (#t (error-object-message e))) (count-leaves 4))) (newline)
+(set! < real-lt)
+(display (count-leaves 10)) (newline)
