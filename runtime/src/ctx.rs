@@ -57,7 +57,10 @@ pub struct Ctx {
 
 impl Ctx {
     /// A context for a new thread with the given globals.
-    pub fn new(globals: Vec<Value>, thread_id: u64, host: Arc<dyn Any + Send + Sync>) -> Ctx {
+    pub fn new(mut globals: Vec<Value>, thread_id: u64, host: Arc<dyn Any + Send + Sync>) -> Ctx {
+        if globals.len() < crate::globals::MIN_GLOBALS {
+            globals.resize(crate::globals::MIN_GLOBALS, Value::UNBOUND);
+        }
         Ctx {
             globals,
             stack: Vec::with_capacity(1024),

@@ -85,6 +85,12 @@ pub fn global_name(id: u32) -> Symbol {
     registry().read().names[id as usize]
 }
 
+/// Every thread's global table has at least this many entries (`UNBOUND`
+/// past the defined ones), so compiled code that reads only ids below it
+/// needs no check that the table covers them (see the JIT's
+/// `size_globals`). 8 KiB a thread.
+pub const MIN_GLOBALS: usize = 1024;
+
 /// How many global ids exist.
 pub fn global_count() -> usize {
     registry().read().names.len()

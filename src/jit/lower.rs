@@ -487,6 +487,11 @@ impl<'a, 'f> Lower<'a, 'f> {
             return;
         }
         let count = lisp_runtime::globals::global_count() as u32;
+        if count as usize <= lisp_runtime::globals::MIN_GLOBALS {
+            // Every table is at least that long already.
+            self.globals_sized = count;
+            return;
+        }
         let len = self.ctx_word(self.layout.ctx_globals_len);
         let short = self
             .b
