@@ -967,9 +967,15 @@ impl<'a, 'f> Lower<'a, 'f> {
                 .load(types::I64, invariant(), obj, self.layout.closure_boxed);
             (data, 0)
         };
-        self.b
+        let v = self
+            .b
             .ins()
-            .load(types::I64, invariant(), data, offset + (i * 8) as i32)
+            .load(types::I64, invariant(), data, offset + (i * 8) as i32);
+        // The entry guard proved these fixnums or inline floats.
+        if self.fixnum_captures.contains(&i) || self.float_captures.contains(&i) {
+            self.immediates.insert(v);
+        }
+        v
     }
 
     /// Global `id` of this thread (borrowed), `UNBOUND` past the table's end.
@@ -1202,7 +1208,15 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// is owned (and must be dropped or handed on).
     pub fn operand(&mut self, e: &Expr) -> Result<(Clif, bool), Bail> {
         Ok(match e {
-            Expr::Local(slot) => (self.b.use_var(self.slot(*slot)?), false),
+            Expr::Local(slot) => {
+                let v = self.b.use_var(self.slot(*slot)?);
+                // A guarded parameter is never rebound: whatever merge
+                // `v` comes through, it is a fixnum or an inline float.
+                if self.fixnum_slots.contains(slot) || self.float_slots.contains(slot) {
+                    self.immediates.insert(v);
+                }
+                (v, false)
+            }
             Expr::Captured(i) => (self.captured(*i), false),
             Expr::SelfRef => (self.closure, false),
             Expr::Const(v) => (self.iconst(v.raw()), false),
