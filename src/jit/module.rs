@@ -5,12 +5,14 @@
 
 use super::intrinsics::{Intrinsic, Ty};
 use super::layout::Layout;
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{types, AbiParam, AtomicRmwOp, InstBuilder, MemFlagsData, Signature};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
+use lisp_runtime::value::{HEAP_TAG, TAG3_MASK};
 use std::collections::HashMap;
 
 /// Address space reserved for compiled code (committed lazily).
@@ -60,6 +62,8 @@ impl CodeModule {
             let id = preserving_wrapper(&mut module, layout, intrinsics[&i], i, host_cc)?;
             preserving.insert(i, id);
         }
+        let drop = drop_function(&mut module, layout, &preserving)?;
+        preserving.insert(Intrinsic::Drop, drop);
         Ok(CodeModule {
             module,
             intrinsics,
@@ -130,6 +134,83 @@ fn preserving_wrapper(
                 layout.ctx_jit_result,
             );
         }
+        b.ins().return_(&[]);
+        b.seal_all_blocks();
+        b.finalize(module.isa().frontend_config());
+    }
+    module
+        .define_function(id, &mut context)
+        .map_err(|e| e.to_string())?;
+    Ok(id)
+}
+
+/// Defines the `preserve_all` function compiled code calls as the
+/// register-preserving `Intrinsic::Drop` (cold paths, and the `keep` word
+/// at exits; see `Lower::drop_out_of_line`) to drop an owned word:
+/// nothing for an immediate; for a heap word, what `Lower::drop_value`
+/// does inline: the last owner hands the object to the runtime's drop,
+/// and a shared one is decremented here (freed if that was the last count
+/// after all). `preserving` holds the register-preserving wrappers of
+/// `Drop` and `Free`, called on the paths that free, so that only those
+/// save the caller-saved registers: a shared word costs a few
+/// instructions more than inline.
+fn drop_function(
+    module: &mut JITModule,
+    layout: &Layout,
+    preserving: &HashMap<Intrinsic, FuncId>,
+) -> Result<FuncId, String> {
+    let mut sig = Signature::new(CallConv::PreserveAll);
+    sig.params.push(AbiParam::new(types::I64));
+    let id = module
+        .declare_function("jit_drop_word", Linkage::Local, &sig)
+        .map_err(|e| e.to_string())?;
+    let mut context = module.make_context();
+    context.func.signature = sig;
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let drop = module.declare_func_in_func(preserving[&Intrinsic::Drop], b.func);
+        let free = module.declare_func_in_func(preserving[&Intrinsic::Free], b.func);
+        let entry = b.create_block();
+        let check = b.create_block();
+        let unique = b.create_block();
+        let shared = b.create_block();
+        let last = b.create_block();
+        let done = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let v = b.block_params(entry)[0];
+        let tag = b.ins().band_imm_s(v, TAG3_MASK as i64);
+        let heap = b.ins().icmp_imm_s(IntCC::Equal, tag, HEAP_TAG as i64);
+        b.ins().brif(heap, check, &[], done, &[]);
+        b.switch_to_block(check);
+        let addr = b
+            .ins()
+            .iadd_imm_s(v, layout.strong_count as i64 - HEAP_TAG as i64);
+        let count = b
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), addr);
+        let one = b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        b.ins().brif(one, unique, &[], shared, &[]);
+        b.switch_to_block(unique);
+        b.ins().call(drop, &[v]);
+        b.ins().jump(done, &[]);
+        b.switch_to_block(shared);
+        let one = b.ins().iconst(types::I64, 1);
+        let old = b.ins().atomic_rmw(
+            types::I64,
+            MemFlagsData::trusted(),
+            AtomicRmwOp::Sub,
+            addr,
+            one,
+        );
+        let was_last = b.ins().icmp_imm_s(IntCC::Equal, old, 1);
+        b.ins().brif(was_last, last, &[], done, &[]);
+        b.switch_to_block(last);
+        b.set_cold_block(last);
+        b.ins().call(free, &[v]);
+        b.ins().jump(done, &[]);
+        b.switch_to_block(done);
         b.ins().return_(&[]);
         b.seal_all_blocks();
         b.finalize(module.isa().frontend_config());
