@@ -239,7 +239,10 @@ impl Lower<'_, '_> {
         // calls this very function: the caller of this activation keeps
         // the closure alive, so it is borrowed as it is.
         let recursive = !self.info.rest && n == self.info.required as usize;
-        if recursive && self.recursive_call(f, source, &argv, &lent, site, merge) {
+        if recursive
+            && !self.holds_builtin(&call.func)
+            && self.recursive_call(f, source, &argv, &lent, site, merge)
+        {
             return Ok(self.finish_call(source, &lent, merge));
         }
         // A call of the global this lambda was defined as is recursion
