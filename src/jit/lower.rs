@@ -127,7 +127,12 @@ pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
     let inc = b.create_block();
     let done = b.create_block();
     b.ins().brif(heap, inc, &[], done, &[]);
+    // Both blocks are sealed as soon as their predecessors are all there
+    // (see `Lower::switch`): a variable read after an unsealed block
+    // would become a block parameter of every merge below it, removed
+    // only when the function is finished.
     b.switch_to_block(inc);
+    b.seal_block(inc);
     let addr = b
         .ins()
         .iadd_imm_s(v, layout.strong_count as i64 - HEAP_TAG as i64);
@@ -141,6 +146,7 @@ pub fn emit_clone(b: &mut FunctionBuilder, layout: &Layout, v: Clif) {
     );
     b.ins().jump(done, &[]);
     b.switch_to_block(done);
+    b.seal_block(done);
 }
 
 /// Flags of a load from memory that never changes while the code runs and
