@@ -83,6 +83,9 @@ pub struct Lower<'a, 'f> {
     /// variable saying whether it holds the running closure; meaningful
     /// while `self_global_valid`.
     pub self_global: Option<(u32, Variable)>,
+    /// A count of the callee of the call being lowered, taken while the
+    /// builtins are redefined (`lower_calls`: `hold_while_redefined`).
+    pub held_callee: Option<Clif>,
     /// Whether the variable of `self_global` is up to date: set at the
     /// loop header, cleared by anything that can run Lisp code
     /// (`refresh_prims`) unless that path reads the global again, and
@@ -291,6 +294,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             guard_miss: None,
             self_global: None,
             self_global_valid: false,
+            held_callee: None,
             float_shadows: Vec::new(),
             last_fused: None,
             globals_sized: 0,

@@ -90,29 +90,23 @@ impl Lower<'_, '_> {
                 self.b.ins().jump(known, &[BlockArg::Value(f)]);
                 self.switch(known);
                 let f = self.b.block_params(known)[0];
+                let held = (!self.prims_clean).then(|| self.hold_while_redefined(f));
                 let args = self.arguments(call, moved, tail)?;
+                self.held_callee = held;
                 return Ok((f, Source::Global, args));
             }
             Expr::Global(id, span) if call.args.iter().all(simple) => {
+                // Read before the arguments, as the interpreter does. While
+                // the guarded builtins are intact, simple arguments run no
+                // Lisp code (they change no global), so the borrowed word
+                // stays the global's. If they may have been redefined, the
+                // arguments may reassign the global: the word is held (a
+                // count, taken only when they are) until after the call.
                 let first = self.global_checked(*id, *span);
+                let held = (!self.prims_clean).then(|| self.hold_while_redefined(first));
                 let args = self.arguments(call, moved, tail)?;
-                if self.prims_clean {
-                    return Ok((first, Source::Global, args));
-                }
-                // Simple arguments run no user code while the guarded
-                // builtins are intact (they change no global): the word
-                // read first is still the global's. Otherwise read again.
-                let again = self.b.create_block();
-                let done = self.b.create_block();
-                self.b.set_cold_block(again);
-                self.b.append_block_param(done, types::I64);
-                self.branch_on_prims(again, done, &[BlockArg::Value(first)]);
-                self.switch(again);
-                let f = self.global_checked(*id, *span);
-                self.b.ins().jump(done, &[BlockArg::Value(f)]);
-                self.switch(done);
-                let f = self.b.block_params(done)[0];
-                return Ok((f, Source::Global, args));
+                self.held_callee = held;
+                return Ok((first, Source::Global, args));
             }
             Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef | Expr::Const(_) => {
                 (self.operand(&call.func)?.0, Source::Stable)
@@ -463,15 +457,59 @@ impl Lower<'_, '_> {
     }
 
     /// Continues at `merge` after a call: forgets the temporaries it
-    /// consumed and checks its result.
+    /// consumed, lets go of a held callee, and checks its result.
     fn finish_call(&mut self, source: Source, lent: &[bool], merge: Block) -> Clif {
         self.switch(merge);
         let owned_args = lent.iter().filter(|&&l| !l).count();
         let n_temps = owned_args + (source == Source::Owned) as usize;
         self.temps.truncate(self.temps.len() - n_temps);
+        self.release_held();
         let r = self.b.block_params(merge)[0];
         self.check(r);
         r
+    }
+
+    /// A count of the callee `word` taken while the guarded builtins are
+    /// redefined (0 otherwise), listed as a temporary: see `callee`.
+    fn hold_while_redefined(&mut self, word: Clif) -> Clif {
+        let hold = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(hold);
+        self.b.append_block_param(join, types::I64);
+        let prims = self.prims_redefined();
+        let none = self.iconst(0);
+        self.b
+            .ins()
+            .brif(prims, hold, &[], join, &[BlockArg::Value(none)]);
+        self.switch(hold);
+        self.clone_value(word);
+        self.b.ins().jump(join, &[BlockArg::Value(word)]);
+        self.switch(join);
+        let held = self.b.block_params(join)[0];
+        self.temps.push(held);
+        held
+    }
+
+    /// Drops the count `hold_while_redefined` took, if any (the last
+    /// temporary), and forgets it.
+    fn release_held(&mut self) {
+        if let Some(held) = self.held_callee.take() {
+            let last = self.temps.pop();
+            debug_assert_eq!(last, Some(held));
+            self.drop_held(held);
+        }
+    }
+
+    /// The drop of a held callee, 0 when none was taken; keeps it listed.
+    fn drop_held(&mut self, held: Clif) {
+        let drop = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(drop);
+        self.b.ins().brif(held, drop, &[], done, &[]);
+        self.switch(drop);
+        self.drop_cold(held);
+        self.b.ins().jump(done, &[]);
+        self.switch(done);
     }
 
     /// Whether `func` is a global that holds a builtin in the compiling
@@ -796,12 +834,18 @@ impl Lower<'_, '_> {
                 let yes = self.b.ins().iconst(types::I8, 1);
                 self.b.def_var(var, yes);
             }
+            if let Some(held) = self.held_callee {
+                self.drop_held(held);
+            }
             self.jump_to_header(&incoming);
             if known_self {
                 // The temporaries `callee` listed are consumed.
                 let moved_count = moved.iter().filter(|&&m| m).count();
                 let pushed = argv.len() - moved_count + (source == Source::Owned) as usize;
                 self.temps.truncate(self.temps.len() - pushed);
+                if self.held_callee.take().is_some() {
+                    self.temps.pop();
+                }
                 return Ok(());
             }
             self.switch(other);
@@ -833,6 +877,9 @@ impl Lower<'_, '_> {
         } else {
             self.clone_value(f)
         };
+        if let Some(held) = self.held_callee {
+            self.drop_held(held);
+        }
         let owner = self.frame_owner();
         self.drop_frame();
         let frame_site = self.frame_site();
@@ -864,6 +911,7 @@ impl Lower<'_, '_> {
         self.switch(slow);
         let r = self.generic_call(f, source, argv, &[], site, true);
         self.consumed(f, source, argv);
+        self.release_held();
         self.check(r);
         self.return_value(r);
     }

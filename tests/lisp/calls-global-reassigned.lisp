@@ -19,3 +19,33 @@
     (if (= i 1000) acc (loop (+ i 1) (my-modulo (+ (* acc 31) i) 1000003)))))
 (display (equal? (map kernel (range 0 16)) (pmap kernel (range 0 16)))) (newline)
 (display (kernel 7)) (newline)
+
+;; The global is read before the arguments, as the interpreter does: an
+;; argument that reassigns it (through a redefined builtin) does not
+;; change which procedure this call calls, in value and tail position,
+;; and the procedure read first stays alive for the call.
+(define (target x) (list 'old x))
+(define (via-value) (list (target (+ 1 2))))
+(define (via-tail) (target (+ 3 4)))
+(define (spin n acc) (if (= n 0) acc (spin (- n 1) (cons n acc))))
+(define (loop-tail n) (if (= n 0) 'end (loop-tail (- n 1))))
+(define real-plus +)
+(define (warm-order i)
+  (if (< i 50)
+      (begin (via-value) (via-tail) (spin 3 '()) (loop-tail 3) (warm-order (real-plus i 1)))
+      'warm))
+(display (warm-order 0)) (newline)
+(set! + (lambda (a b)
+          (set! target (lambda (x) (list 'new x)))
+          (real-plus a b)))
+(display (via-value)) (newline)
+(set! target (lambda (x) (list 'old-again x)))
+(display (via-tail)) (newline)
+(display (target 0)) (newline)
+(define real-minus -)
+(set! - (lambda (a b)
+          (set! loop-tail (lambda (n) (list 'replaced n)))
+          (real-minus a b)))
+(display (loop-tail 2)) (newline)
+(set! - real-minus)
+(set! + real-plus)
