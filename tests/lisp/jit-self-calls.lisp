@@ -72,3 +72,13 @@
 (display (guard (e (#t (error-object-message e))) (count-leaves 4))) (newline)
 (set! < real-lt)
 (display (count-leaves 10)) (newline)
+
+;; Shapes that must not be answered inline: a parameter assigned in the
+;; body (boxed), a rest parameter, a comparison of three operands.
+(define (boxed n) (if (< n 1) n (begin (set! n (- n 1)) (+ 1 (boxed n)))))
+(define (rest-count n . more) (if (< n 1) (length more) (+ 1 (rest-count (- n 1) 'x))))
+(define (three n) (if (< 0 n 3) n (+ 1 (three (- n 1)))))
+(define (warm-c i)
+  (if (< i 60) (begin (boxed 4) (rest-count 3) (three 5) (warm-c (+ i 1))) 'warm))
+(display (warm-c 0)) (newline)
+(display (list (boxed 10) (rest-count 5 'a 'b) (three 9))) (newline)
