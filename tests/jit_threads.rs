@@ -83,8 +83,14 @@ fn compiled_lambdas_are_reported_by_jit_stats() {
     assert!(line.contains(" ms per lambda)"), "no median in: {line}");
 }
 
-#[test]
-fn an_interrupt_stops_a_compiled_loop() {
+/// Runs `program` with every lambda compiled and an interrupt requested
+/// after 200 ms; the engine and the result.
+fn interrupted(
+    program: &str,
+) -> (
+    lisp::engine::Engine,
+    Result<lisp_runtime::Value, lisp_runtime::Exception>,
+) {
     let mut engine = lisp::engine::Engine::new(lisp::engine::Options {
         jit: true,
         jit_threshold: 0,
@@ -96,11 +102,14 @@ fn an_interrupt_stops_a_compiled_loop() {
         std::thread::sleep(std::time::Duration::from_millis(200));
         flag.store(true, std::sync::atomic::Ordering::Relaxed);
     });
-    let result = engine.eval_str(
-        "(define (spin n) (if (< n 0) n (spin (+ n 1)))) (spin 0)",
-        "spin",
-    );
+    let result = engine.eval_str(program, "interrupted");
     setter.join().expect("setter thread");
+    (engine, result)
+}
+
+#[test]
+fn an_interrupt_stops_a_compiled_loop() {
+    let (_, result) = interrupted("(define (spin n) (if (< n 0) n (spin (+ n 1)))) (spin 0)");
     let err = result.expect_err("the loop only ends by interruption");
     assert_eq!(err.message(), "interrupted");
 }
@@ -109,22 +118,8 @@ fn an_interrupt_stops_a_compiled_loop() {
 fn an_interrupt_stops_compiled_recursion_and_is_cleared_after() {
     // No loop here: compiled code sees the request in the stack check every
     // call makes on entry (the interrupt raises the limit it compares with).
-    let mut engine = lisp::engine::Engine::new(lisp::engine::Options {
-        jit: true,
-        jit_threshold: 0,
-        ..Default::default()
-    });
-    engine.ctx.set_stack_budget(1 << 20);
-    let flag = engine.ctx.interrupt.clone();
-    let setter = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        flag.store(true, std::sync::atomic::Ordering::Relaxed);
-    });
-    let result = engine.eval_str(
-        "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 80)",
-        "fib",
-    );
-    setter.join().expect("setter thread");
+    let (mut engine, result) =
+        interrupted("(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2))))) (fib 80)");
     let err = result.expect_err("fib 80 only ends by interruption");
     assert_eq!(err.message(), "interrupted");
     // The request is used up: the same code runs to the end now.

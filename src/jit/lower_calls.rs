@@ -302,14 +302,7 @@ impl Lower<'_, '_> {
         let argv = self.arguments(call, lent, false)?;
         let clean_args = self.prims_clean;
         self.inline_base_case(&argv, merge);
-        self.clone_lent(&argv, lent);
-        let operands = self.non_tail_operands(self.closure, site, &argv);
-        let callee = self
-            .code
-            .module
-            .declare_func_in_func(self.self_func, self.b.func);
-        let inst = self.b.ins().call(callee, &operands);
-        let r = self.b.inst_results(inst)[0];
+        let r = self.call_self(self.closure, site, &argv, lent);
         if clean_args && self.self_pure(&self.info.body) {
             self.prims_intact();
         } else {
@@ -677,6 +670,19 @@ impl Lower<'_, '_> {
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
     }
 
+    /// A non-tail call of this very function on closure `f` (borrowed):
+    /// the lent arguments are cloned, the others passed on. Its result.
+    fn call_self(&mut self, f: Clif, site: Clif, argv: &[Clif], lent: &[bool]) -> Clif {
+        self.clone_lent(argv, lent);
+        let operands = self.non_tail_operands(f, site, argv);
+        let callee = self
+            .code
+            .module
+            .declare_func_in_func(self.self_func, self.b.func);
+        let inst = self.b.ins().call(callee, &operands);
+        self.b.inst_results(inst)[0]
+    }
+
     /// The operands of a non-tail call of a direct function: no `keep`
     /// word and no frame template (the callee borrows `f`), the call site,
     /// then the arguments.
@@ -707,14 +713,7 @@ impl Lower<'_, '_> {
         let other = self.b.create_block();
         let known_self = self.branch_if_self(f, recursive, other);
         self.switch(recursive);
-        self.clone_lent(argv, lent);
-        let operands = self.non_tail_operands(f, site, argv);
-        let callee = self
-            .code
-            .module
-            .declare_func_in_func(self.self_func, self.b.func);
-        let inst = self.b.ins().call(callee, &operands);
-        let r = self.b.inst_results(inst)[0];
+        let r = self.call_self(f, site, argv, lent);
         self.refresh_prims();
         if source == Source::Owned {
             self.drop_value(f);
