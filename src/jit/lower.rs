@@ -546,14 +546,18 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.switch(ok);
     }
 
+    /// The thread's `Arc<Interrupt>` pointer (set once per thread:
+    /// read-only).
+    fn interrupt_arc(&mut self) -> Clif {
+        self.b
+            .ins()
+            .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt)
+    }
+
     /// The stack pointer, and whether it is below `Interrupt::jit_limit`.
     fn below_limit(&mut self) -> (Clif, Clif) {
         let sp = self.b.ins().get_stack_pointer(types::I64);
-        // The `Arc` of the interrupt is set once per thread: read-only.
-        let arc = self
-            .b
-            .ins()
-            .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt);
+        let arc = self.interrupt_arc();
         let limit = self.b.ins().load(
             types::I64,
             MemFlagsData::trusted(),
@@ -574,10 +578,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         if !self.may_loop() {
             return;
         }
-        let arc = self
-            .b
-            .ins()
-            .load(types::I64, invariant(), self.ctx, self.layout.ctx_interrupt);
+        let arc = self.interrupt_arc();
         let flag = self.b.ins().uload8(
             types::I32,
             MemFlagsData::trusted(),
@@ -634,14 +635,20 @@ impl<'a, 'f> Lower<'a, 'f> {
             let v = self.b.use_var(self.slots[i]);
             self.drop_value(v);
         }
-        // `keep` is 0 or an owned closure: one test, the drop out of line.
+        // `keep` is 0 or an owned closure.
         let keep = self.keep();
+        self.drop_unless_zero(keep);
+    }
+
+    /// Drops an owned `v` that is 0 when there is nothing to drop: one
+    /// test, the drop out of line.
+    pub fn drop_unless_zero(&mut self, v: Clif) {
         let drop = self.b.create_block();
         let done = self.b.create_block();
         self.b.set_cold_block(drop);
-        self.b.ins().brif(keep, drop, &[], done, &[]);
+        self.b.ins().brif(v, drop, &[], done, &[]);
         self.switch(drop);
-        self.drop_cold(keep);
+        self.drop_cold(v);
         self.b.ins().jump(done, &[]);
         self.switch(done);
     }

@@ -489,20 +489,8 @@ impl Lower<'_, '_> {
         if let Some(held) = self.held_callee.take() {
             let last = self.temps.pop();
             debug_assert_eq!(last, Some(held));
-            self.drop_held(held);
+            self.drop_unless_zero(held);
         }
-    }
-
-    /// The drop of a held callee, 0 when none was taken; keeps it listed.
-    fn drop_held(&mut self, held: Clif) {
-        let drop = self.b.create_block();
-        let done = self.b.create_block();
-        self.b.set_cold_block(drop);
-        self.b.ins().brif(held, drop, &[], done, &[]);
-        self.switch(drop);
-        self.drop_cold(held);
-        self.b.ins().jump(done, &[]);
-        self.switch(done);
     }
 
     /// Whether `func` is a global that holds a builtin in the compiling
@@ -834,7 +822,7 @@ impl Lower<'_, '_> {
                 self.b.def_var(var, yes);
             }
             if let Some(held) = self.held_callee {
-                self.drop_held(held);
+                self.drop_unless_zero(held);
             }
             self.jump_to_header(&incoming);
             if known_self {
@@ -877,7 +865,7 @@ impl Lower<'_, '_> {
             self.clone_value(f)
         };
         if let Some(held) = self.held_callee {
-            self.drop_held(held);
+            self.drop_unless_zero(held);
         }
         let owner = self.frame_owner();
         self.drop_frame();
