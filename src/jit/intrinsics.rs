@@ -356,7 +356,9 @@ extern "C" fn jit_guard_miss(closure: u64, args: u64, nargs: u64) {
         );
     }
     if !super::guards::note_miss(info, args, c.captured()) {
-        // Nothing but the builtins' being redefined can explain it.
+        // Nothing but the builtins' being redefined, or the global a
+        // self-calling lambda was defined as holding something else, can
+        // explain it.
         info.guard_missed.store(true, Ordering::Relaxed);
     }
     send_back(&c.template);

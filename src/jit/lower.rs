@@ -91,6 +91,11 @@ pub struct Lower<'a, 'f> {
     /// (`refresh_prims`) unless that path reads the global again, and
     /// scoped like `prims_clean` (see `If`).
     pub self_global_valid: bool,
+    /// The entry guard proved that the global of `self_global` holds the
+    /// running closure, and the body is `self_pure`: while the builtins
+    /// are known intact (`prims_clean`), a call of that global is a call
+    /// of this very function, with nothing to test.
+    pub self_proven: bool,
     /// Slots bound (`let`) to the result of a fused float tree that had no
     /// generic path, with that result's f64: later trees read them without
     /// a tag test or a decode. Scoped like `prims_clean` (see `If`).
@@ -294,13 +299,13 @@ impl<'a, 'f> Lower<'a, 'f> {
             guard_miss: None,
             self_global: None,
             self_global_valid: false,
+            self_proven: false,
             held_callee: None,
             float_shadows: Vec::new(),
             last_fused: None,
             globals_sized: 0,
         };
         l.immediates.insert(unbound);
-        l.refresh_prims();
         for i in 0..l.slots.len() {
             l.b.def_var(l.slots[i], unbound);
         }
@@ -309,6 +314,9 @@ impl<'a, 'f> Lower<'a, 'f> {
             l.b.append_block_param(header, types::I64);
         }
         l.size_globals(info);
+        // Read after the calls above, so that it needs no register across
+        // them.
+        l.refresh_prims();
         let guarded = l.entry_guard(&params[5..]);
         if guarded.is_none() {
             l.b.ins().jump(header, &args(&params[5..]));
@@ -398,19 +406,31 @@ impl<'a, 'f> Lower<'a, 'f> {
         if let Some(tags) = self.guard_tags(&fixnums, &floats) {
             bad = self.b.ins().bor(bad, tags);
         }
-        if let Some(id) = self.self_loop_global() {
-            // Whether the global holds this closure, as of the header
-            // (see `callee`).
-            let word = self.global_word(id);
-            let holds = self.b.ins().icmp(IntCC::Equal, word, self.closure);
+        let self_global = match self.self_loop_global() {
+            Some(id) => Some((id, true)),
+            None => self.self_call_global().map(|id| (id, false)),
+        };
+        if let Some((id, looping)) = self_global {
             let var = self.b.declare_var(types::I8);
+            let holds = if self.self_pure(&self.info.body) {
+                // Part of the guard: the global holds this closure, and
+                // nothing in the body can change that (see `self_proven`).
+                let word = self.global_word(id);
+                let other = self.b.ins().icmp(IntCC::NotEqual, word, self.closure);
+                let other = self.b.ins().uextend(types::I64, other);
+                bad = self.b.ins().bor(bad, other);
+                self.self_proven = true;
+                self.b.ins().iconst(types::I8, 1)
+            } else if looping {
+                // Whether the global holds this closure, as of the header
+                // (see `callee`).
+                let word = self.global_word(id);
+                self.b.ins().icmp(IntCC::Equal, word, self.closure)
+            } else {
+                // Read at the first self call (see `known_self_call`).
+                self.b.ins().iconst(types::I8, 0)
+            };
             self.b.def_var(var, holds);
-            self.self_global = Some((id, var));
-        } else if let Some(id) = self.self_call_global() {
-            // Read at the first self call (see `known_self_call`).
-            let var = self.b.declare_var(types::I8);
-            let no = self.b.ins().iconst(types::I8, 0);
-            self.b.def_var(var, no);
             self.self_global = Some((id, var));
         }
         let header = self.header;
@@ -446,7 +466,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         self.fixnum_slots = plan.fixnum_slots;
         self.float_slots = plan.float_slots;
         self.prims_clean = true;
-        self.self_global_valid = self.self_loop_global().is_some();
+        self.self_global_valid = self.self_loop_global().is_some() || self.self_proven;
     }
 
     /// A word that is nonzero unless all `fixnums` are fixnums and all

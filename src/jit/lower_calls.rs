@@ -71,6 +71,11 @@ impl Lower<'_, '_> {
         tail: bool,
     ) -> Result<(Clif, Source, Vec<Clif>), Bail> {
         let (f, source) = match &call.func {
+            Expr::Global(id, _) if self.proven_self(call, *id) => {
+                // The running closure, as the entry guard proved.
+                let args = self.arguments(call, moved, tail)?;
+                return Ok((self.closure, Source::Stable, args));
+            }
             Expr::Global(id, span)
                 if self.self_global_valid
                     && self.self_global.is_some_and(|(g, _)| g == *id)
@@ -259,6 +264,18 @@ impl Lower<'_, '_> {
         Ok(self.finish_call(source, &lent, merge))
     }
 
+    /// Whether `call` (of global `id`) is a call of the running closure
+    /// the entry guard proved (`Lower::self_proven`) with simple arguments,
+    /// made while the builtins are known intact.
+    fn proven_self(&self, call: &Call, id: u32) -> bool {
+        self.self_proven
+            && self.prims_clean
+            && self.self_global.is_some_and(|(g, _)| g == id)
+            && !self.info.rest
+            && call.args.len() == self.info.required as usize
+            && call.args.iter().all(simple)
+    }
+
     /// A non-tail call of the global this lambda was defined as, with
     /// simple arguments. Whether the global holds the running closure is
     /// kept in `self_global` (read at the first such call, and again only
@@ -280,6 +297,22 @@ impl Lower<'_, '_> {
             || !call.args.iter().all(simple)
         {
             return Ok(None);
+        }
+        if self.proven_self(call, *id) {
+            let merge = self.b.create_block();
+            self.b.append_block_param(merge, types::I64);
+            let site = self.site(call.span);
+            let argv = self.arguments(call, lent, false)?;
+            let clean_args = self.prims_clean;
+            self.inline_base_case(&argv, merge);
+            let r = self.call_self(self.closure, site, &argv, lent);
+            if clean_args {
+                self.prims_intact();
+            } else {
+                self.refresh_prims();
+            }
+            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+            return Ok(Some(self.finish_call(Source::Stable, lent, merge)));
         }
         if !self.self_global_valid {
             let word = self.global_checked(*id, *span);
@@ -555,7 +588,7 @@ impl Lower<'_, '_> {
     /// global it was defined as) and primitives. A self call made while
     /// the builtins are intact leaves them intact, and the global still
     /// holding this closure.
-    fn self_pure(&self, e: &Expr) -> bool {
+    pub(super) fn self_pure(&self, e: &Expr) -> bool {
         match e {
             Expr::SetGlobal(..) | Expr::DefineGlobal(..) => false,
             Expr::Call(c) if !self.names_self(&c.func) => false,

@@ -203,7 +203,7 @@ impl Jit {
         times.sort();
         let median = times.get(times.len() / 2).copied().unwrap_or_default();
         Some(format!(
-            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.2} ms \
+            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.3} ms \
              (median {:.3} ms per lambda), set-up {:.2} ms",
             state.compiled,
             state.compile_time.as_secs_f64() * 1000.0,

@@ -82,3 +82,22 @@
   (if (< i 60) (begin (boxed 4) (rest-count 3) (three 5) (warm-c (+ i 1))) 'warm))
 (display (warm-c 0)) (newline)
 (display (list (boxed 10) (rest-count 5 'a 'b) (three 9))) (newline)
+
+;; A function that calls nothing but itself and primitives has the test of
+;; its global in its entry guard. Its old closure, called after the global
+;; was reassigned, misses that guard and calls the new value: through a
+;; non-tail self call, and through a tail self call (tak's outer call).
+(define (fact n) (if (< n 2) 1 (* n (fact (- n 1)))))
+(define (warm-f i) (if (< i 60) (begin (fact 5) (tak 6 4 2) (warm-f (+ i 1))) 'warm))
+(display (warm-f 0)) (newline)
+(define old-fact fact)
+(define old-tak tak)
+(set! fact (lambda (n) (* 100 n)))
+(set! tak (lambda (x y z) (list 'new x y z)))
+(display (list (old-fact 5) (old-tak 18 12 6) (old-tak 2 4 6))) (newline)
+;; Put back, they are themselves again (recompiled with no such guard).
+(set! fact old-fact)
+(set! tak old-tak)
+(define (warm-g2 i) (if (< i 60) (begin (fact 5) (tak 6 4 2) (warm-g2 (+ i 1))) 'warm))
+(display (warm-g2 0)) (newline)
+(display (list (fact 20) (fact 25) (tak 18 12 6))) (newline)
