@@ -171,6 +171,14 @@ fn compile_locked(state: &mut State, template: &Arc<Template>, globals: &[Value]
             Ok(()) => {
                 state.compiled += 1;
                 state.lambda_times.push(elapsed);
+                if std::env::var_os("LISP_JIT_DEBUG").is_some() {
+                    let name = lambda_info_of(template).and_then(|i| i.name);
+                    let name = name.map(|n| n.name());
+                    eprintln!(
+                        "jit: compiled {name:?} in {:.3} ms",
+                        elapsed.as_secs_f64() * 1e3
+                    );
+                }
             }
             Err(bail) => {
                 template.jit_failed.store(true, Ordering::Relaxed);
