@@ -646,13 +646,21 @@ impl<'a, 'f> Lower<'a, 'f> {
 
     /// Emits the raising exit block.
     fn emit_exits(&mut self) {
+        // Every way into the exits is known by now: sealed first, a slot
+        // that is the same word on every way in (`UNBOUND` where each
+        // return moved it out) reads as that word, not a block parameter.
+        if let Some(miss) = self.guard_miss {
+            self.b.seal_block(miss);
+        }
         if let Some(exit) = self.return_exit {
             self.b.switch_to_block(exit);
+            self.b.seal_block(exit);
             let v = self.b.block_params(exit)[0];
             self.drop_frame();
             self.b.ins().return_(&[v]);
         }
-        self.switch(self.raise_exit);
+        self.b.switch_to_block(self.raise_exit);
+        self.b.seal_block(self.raise_exit);
         self.b.set_cold_block(self.raise_exit);
         for i in self.heap_slots() {
             let v = self.b.use_var(self.slots[i]);
