@@ -1288,7 +1288,16 @@ impl<'a, 'f> Lower<'a, 'f> {
             .ins()
             .icmp_imm_s(IntCC::NotEqual, v, Value::FALSE.raw() as i64);
         if owned {
-            self.drop_value(v);
+            // Mostly a boolean: the drop of a heap word is out of line.
+            let heap = self.is_heap(v);
+            let drop = self.b.create_block();
+            let done = self.b.create_block();
+            self.b.set_cold_block(drop);
+            self.b.ins().brif(heap, drop, &[], done, &[]);
+            self.switch(drop);
+            self.drop_cold(v);
+            self.b.ins().jump(done, &[]);
+            self.switch(done);
         }
         self.b.ins().brif(truth, yes, &[], no, &[]);
         Ok(())

@@ -95,7 +95,9 @@ impl Lower<'_, '_> {
                 self.b.ins().jump(known, &[BlockArg::Value(f)]);
                 self.switch(known);
                 let f = self.b.block_params(known)[0];
-                let held = (!self.prims_clean).then(|| self.hold_while_redefined(f));
+                let held = self
+                    .may_reassign(call)
+                    .then(|| self.hold_while_redefined(f));
                 let args = self.arguments(call, moved, tail)?;
                 self.held_callee = held;
                 return Ok((f, Source::Global, args));
@@ -108,7 +110,9 @@ impl Lower<'_, '_> {
                 // arguments may reassign the global: the word is held (a
                 // count, taken only when they are) until after the call.
                 let first = self.global_checked(*id, *span);
-                let held = (!self.prims_clean).then(|| self.hold_while_redefined(first));
+                let held = self
+                    .may_reassign(call)
+                    .then(|| self.hold_while_redefined(first));
                 let args = self.arguments(call, moved, tail)?;
                 self.held_callee = held;
                 return Ok((first, Source::Global, args));
@@ -493,6 +497,13 @@ impl Lower<'_, '_> {
         let r = self.b.block_params(merge)[0];
         self.check(r);
         r
+    }
+
+    /// Whether the simple arguments of `call` may run Lisp code that
+    /// reassigns its global callee: a primitive among them, while the
+    /// builtins may be redefined.
+    fn may_reassign(&self, call: &Call) -> bool {
+        !self.prims_clean && !call.args.iter().all(inert)
     }
 
     /// A count of the callee `word` taken while the guarded builtins are
@@ -1044,6 +1055,16 @@ pub(super) fn simple(e: &Expr) -> bool {
         Expr::Prim(p) => p.args.iter().all(simple),
         Expr::If(a, b, c) => simple(a) && simple(b) && simple(c),
         _ => false,
+    }
+}
+
+/// Whether `e` (`simple`) calls no primitive either: nothing it does can
+/// run Lisp code, even with the builtins redefined.
+fn inert(e: &Expr) -> bool {
+    match e {
+        Expr::Prim(_) => false,
+        Expr::If(a, b, c) => inert(a) && inert(b) && inert(c),
+        e => simple(e),
     }
 }
 
