@@ -30,16 +30,18 @@ fn default_programs() -> Vec<PathBuf> {
 struct Timing {
     median_ms: f64,
     stdout: String,
+    /// The total compile time, from `--jit-stats` (median over the runs).
     compile_ms: Option<f64>,
-    /// The median compile time of one lambda, from `--jit-stats`.
+    /// The compile time of one lambda, from `--jit-stats` (the median
+    /// over the lambdas of a run, then over the runs).
     median_compile_ms: Option<f64>,
 }
 
 fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timing, String> {
     let mut times = Vec::new();
     let mut stdout = String::new();
-    let mut compile_ms = None;
-    let mut median_compile_ms = None;
+    let mut compile_ms = Vec::new();
+    let mut median_compile_ms = Vec::new();
     for _ in 0..runs.max(1) {
         let mut cmd = Command::new(exe);
         cmd.arg("run");
@@ -60,18 +62,23 @@ fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timin
                 .lines()
                 .find_map(|l| l.split(key).nth(1))
                 .and_then(|rest| rest.split_whitespace().next())
-                .and_then(|n| n.parse().ok())
+                .and_then(|n| n.parse::<f64>().ok())
         };
-        compile_ms = stat("compile time ");
-        median_compile_ms = stat("(median ");
+        compile_ms.extend(stat("compile time "));
+        median_compile_ms.extend(stat("(median "));
     }
-    times.sort_by(|a, b| a.total_cmp(b));
     Ok(Timing {
-        median_ms: times[times.len() / 2],
+        median_ms: median(&mut times).expect("at least one run"),
         stdout,
-        compile_ms,
-        median_compile_ms,
+        compile_ms: median(&mut compile_ms),
+        median_compile_ms: median(&mut median_compile_ms),
     })
+}
+
+/// The median of `values` (the upper one of the middle two), if any.
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values.get(values.len() / 2).copied()
 }
 
 /// Benchmarks `files` (or the default set); returns the exit status.
