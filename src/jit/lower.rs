@@ -1288,16 +1288,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             .ins()
             .icmp_imm_s(IntCC::NotEqual, v, Value::FALSE.raw() as i64);
         if owned {
-            // Mostly a boolean: the drop of a heap word is out of line.
-            let heap = self.is_heap(v);
-            let drop = self.b.create_block();
-            let done = self.b.create_block();
-            self.b.set_cold_block(drop);
-            self.b.ins().brif(heap, drop, &[], done, &[]);
-            self.switch(drop);
-            self.drop_cold(v);
-            self.b.ins().jump(done, &[]);
-            self.switch(done);
+            // Mostly a boolean.
+            self.drop_mostly_immediate(v);
         }
         self.b.ins().brif(truth, yes, &[], no, &[]);
         Ok(())
@@ -1306,8 +1298,28 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// Lowers `e` for its effect only.
     pub fn effect(&mut self, e: &Expr) -> Result<(), Bail> {
         let v = self.expr(e)?;
-        self.drop_value(v);
+        // Mostly unspecified or a boolean (`set!`, `vector-set!`, a loop
+        // run for its effect, `display`).
+        self.drop_mostly_immediate(v);
         Ok(())
+    }
+
+    /// Drops an owned `v` that is rarely a heap word (a discarded result,
+    /// a test's value): one tag test, the drop out of line. A full inline
+    /// drop is six blocks.
+    fn drop_mostly_immediate(&mut self, v: Clif) {
+        if self.immediates.contains(&v) {
+            return;
+        }
+        let heap = self.is_heap(v);
+        let drop = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(drop);
+        self.b.ins().brif(heap, drop, &[], done, &[]);
+        self.switch(drop);
+        self.drop_cold(v);
+        self.b.ins().jump(done, &[]);
+        self.switch(done);
     }
 
     /// Lowers `e` to a word that may be borrowed; the flag says whether it
