@@ -243,6 +243,7 @@ impl Lower<'_, '_> {
         // the closure alive, so it is borrowed as it is.
         let recursive = !self.info.rest && n == self.info.required as usize;
         if recursive
+            && self.may_be_self(&call.func)
             && !self.holds_builtin(&call.func)
             && self.recursive_call(f, source, &argv, &lent, site, merge)
         {
@@ -655,6 +656,15 @@ impl Lower<'_, '_> {
 
     /// Whether `func` is the global this lambda was defined as (`(define
     /// (f ...) ... (f ...))`).
+    /// Whether the callee `func` is worth testing for this very code (see
+    /// `recursive_call`, `branch_if_self`): anything but a global named
+    /// otherwise. Such a global could hold this closure only if assigned
+    /// it, and its call then goes through the usual dispatch, which
+    /// reaches the same direct function.
+    fn may_be_self(&self, func: &Expr) -> bool {
+        !matches!(func, Expr::Global(..)) || self.names_self(func)
+    }
+
     fn names_self(&self, func: &Expr) -> bool {
         match (func, self.info.name) {
             (Expr::Global(id, _), Some(name)) => lisp_runtime::globals::global_name(*id) == name,
@@ -841,7 +851,9 @@ impl Lower<'_, '_> {
                 return Err(Bail::TailApply);
             }
         }
-        let self_params = self.self_call_params(call.args.len());
+        let self_params = self
+            .self_call_params(call.args.len())
+            .filter(|_| self.may_be_self(&call.func));
         let moved = match self_params {
             Some(_) if !self.info.rest => self.passed_through(&call.args),
             _ => Vec::new(),

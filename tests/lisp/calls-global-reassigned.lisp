@@ -49,3 +49,12 @@
 (display (loop-tail 2)) (newline)
 (set! - real-minus)
 (set! + real-plus)
+
+;; A global named otherwise that holds the running closure: its calls go
+;; through the usual dispatch (no test for this very code), in value and
+;; tail position, and the tail calls still run in constant stack.
+(define (walk n) (if (= n 0) 'walked (walk-alias (- n 1))))
+(define walk-alias walk)
+(define (depth n) (if (= n 0) 0 (+ 1 (depth-alias (- n 1)))))
+(define depth-alias depth)
+(display (list (walk 1000000) (depth 1000))) (newline)
