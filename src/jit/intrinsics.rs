@@ -85,11 +85,14 @@ intrinsics! {
     /// fixnums; operands that are not fixnums also note that on the site
     /// and send the lambda back to the interpreter to be compiled again.
     PrimMiss = jit_prim_miss(I64, I64, I64, I64, I64, I64, I64) -> I64;
-    /// `(closure borrowed, args borrowed*, nargs)`: the entry guard of the
-    /// closure's compiled code failed on these arguments (a variable that
-    /// is not a fixnum, or a redefined builtin); the lambda goes back to
-    /// the interpreter, to be compiled again with what this taught.
-    GuardMiss = jit_guard_miss(I64, I64, I64);
+    /// `(ctx, closure borrowed, args owned*, nargs) -> value`: the entry
+    /// guard of the closure's compiled code failed on these arguments (a
+    /// variable that is not a fixnum, a redefined builtin, a reassigned
+    /// global); the lambda goes back to the interpreter, to be compiled
+    /// again with what this taught, and the call goes on as a tail call of
+    /// the closure through `Apply`, which runs whatever its template holds
+    /// by then.
+    GuardMiss = jit_guard_miss(I64, I64, I64, I64) -> I64;
     /// `(ctx, len)`: grows the thread's global table to at least `len`
     /// entries (the new ones unbound), so that compiled code can read any
     /// global id below `len` without a bounds check.
@@ -110,8 +113,12 @@ intrinsics! {
     Cons = jit_cons(I64, I64) -> I64;
     /// `(items owned*, count) -> list`: packs a rest list.
     List = jit_list(I64, I64) -> I64;
-    /// `(ctx, template, site)`: adds a backtrace frame to `ctx.pending`.
-    PushFrame = jit_push_frame(I64, I64, I64);
+    /// `(ctx, frame info, own template)`: an exception leaves the
+    /// activation whose frame-info slot (`keep`, frame template, frame
+    /// site: see `Lower::function`) is at `frame info`. Adds the backtrace
+    /// frame the caller asked for (a nonzero site; the frame template, or
+    /// `own template` when that is 0) to `ctx.pending`, and drops `keep`.
+    RaiseExit = jit_raise_exit(I64, I64, I64);
     /// `(ctx, site, stack pointer) -> 1 or 0`: the stack pointer was below
     /// `Interrupt::jit_limit`. Raises `interrupted` (taking the request) or
     /// `stack overflow` at `site` and returns 1, or returns 0 when neither
@@ -141,7 +148,11 @@ impl Intrinsic {
     pub fn runs_lisp(self) -> bool {
         matches!(
             self,
-            Intrinsic::Apply | Intrinsic::Prim | Intrinsic::PrimMiss | Intrinsic::SetGlobal
+            Intrinsic::Apply
+                | Intrinsic::GuardMiss
+                | Intrinsic::Prim
+                | Intrinsic::PrimMiss
+                | Intrinsic::SetGlobal
         )
     }
 }
@@ -337,7 +348,15 @@ extern "C" fn jit_prim_miss(
     prim_slow(ctx, p.global, &p.builtin, args, p.span)
 }
 
-extern "C" fn jit_guard_miss(closure: u64, args: u64, nargs: u64) {
+extern "C" fn jit_guard_miss(ctx: *mut Ctx, closure: u64, args: u64, nargs: u64) -> u64 {
+    note_guard_miss(closure, args, nargs);
+    // The running closure is lent: its caller (or its `keep` word) holds
+    // it until this returns.
+    jit_apply(ctx, closure, args, nargs, 0, APPLY_TAIL | APPLY_BORROWED)
+}
+
+/// What a failed entry guard teaches (see `Intrinsic::GuardMiss`).
+fn note_guard_miss(closure: u64, args: u64, nargs: u64) {
     // SAFETY: JIT code passes its running closure and its `nargs`
     // argument words in a stack slot, all kept alive by its frame.
     let closure = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(closure)) };
@@ -497,16 +516,27 @@ extern "C" fn jit_list(items: u64, count: u64) -> u64 {
     lisp_runtime::list::list_from(items).into_raw()
 }
 
-extern "C" fn jit_push_frame(ctx: *mut Ctx, template: u64, site: u64) {
-    // SAFETY: JIT code passes its context and the address of a template the
-    // JIT keeps alive (`Jit::keep`).
-    let (ctx, template) = unsafe { (&mut *ctx, &*(template as *const Template)) };
-    let name = match *template.name.lock() {
-        Some(name) => name.name().to_string(),
-        None => "anonymous procedure".to_string(),
-    };
-    if let Some(exc) = ctx.pending.as_mut() {
-        exc.push_frame(name, site_span(site));
+extern "C" fn jit_raise_exit(ctx: *mut Ctx, info: u64, own: u64) {
+    // SAFETY: JIT code passes its context and the address of its
+    // three-word frame-info slot; template words are addresses of
+    // templates the JIT keeps alive (`Jit::keep`), and `keep` is 0 or an
+    // owned word.
+    let (ctx, [keep, template, site]) = unsafe { (&mut *ctx, *(info as *const [u64; 3])) };
+    if site != 0 {
+        let template = if template == 0 { own } else { template };
+        // SAFETY: as above.
+        let template = unsafe { &*(template as *const Template) };
+        let name = match *template.name.lock() {
+            Some(name) => name.name().to_string(),
+            None => "anonymous procedure".to_string(),
+        };
+        if let Some(exc) = ctx.pending.as_mut() {
+            exc.push_frame(name, site_span(site));
+        }
+    }
+    if keep != 0 {
+        // SAFETY: an owned word, dropped exactly once, here.
+        drop(unsafe { Value::from_raw(keep) });
     }
 }
 

@@ -455,8 +455,9 @@ impl<'a, 'f> Lower<'a, 'f> {
         // Spilled first: nothing lives across the intrinsic's call.
         let argv = self.spill(&incoming);
         let n = self.iconst(incoming.len() as u64);
-        self.call(Intrinsic::GuardMiss, &[self.closure, argv, n]);
-        self.redispatch((argv, incoming.len()));
+        let r = self.call(Intrinsic::GuardMiss, &[self.ctx, self.closure, argv, n]);
+        self.check(r);
+        self.return_value(r);
         self.fixnum_captures = plan.fixnum_captures.clone();
         self.float_captures = plan.float_captures.clone();
         Some(plan)
@@ -666,17 +667,10 @@ impl<'a, 'f> Lower<'a, 'f> {
             let v = self.b.use_var(self.slots[i]);
             self.drop_cold(v);
         }
-        let keep = self.keep();
-        self.drop_cold(keep);
-        let push = self.b.create_block();
-        let done = self.b.create_block();
-        let site = self.frame_site();
-        self.b.ins().brif(site, push, &[], done, &[]);
-        self.switch(push);
-        let owner = self.frame_owner();
-        self.call(Intrinsic::PushFrame, &[self.ctx, owner, site]);
-        self.b.ins().jump(done, &[]);
-        self.switch(done);
+        // The caller's backtrace frame and the `keep` word, in one call.
+        let info = self.b.ins().stack_addr(types::I64, self.frame_info, 0);
+        let own = self.iconst(Arc::as_ptr(self.template) as u64);
+        self.call(Intrinsic::RaiseExit, &[self.ctx, info, own]);
         let raised = self.iconst(Value::RAISED.raw());
         self.b.ins().return_(&[raised]);
     }

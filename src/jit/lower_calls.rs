@@ -935,20 +935,6 @@ impl Lower<'_, '_> {
         Ok(())
     }
 
-    /// Terminates the current block with a tail call of the running
-    /// closure on the owned words spilled at `argv` (the header's
-    /// arguments) through the generic path, which runs whatever the
-    /// template holds by then.
-    /// Every frame slot is empty here (before the header binds them). The
-    /// closure is lent to the call (this activation's caller, or its
-    /// `keep` word, holds it until after).
-    pub(super) fn redispatch(&mut self, argv: (Clif, usize)) {
-        let site = self.iconst(0);
-        let r = self.apply_spilled(self.closure, Source::Global, argv, &[], site, true);
-        self.check(r);
-        self.return_value(r);
-    }
-
     /// The generic path of a tail call, in block `slow`.
     fn tail_generic(&mut self, f: Clif, source: Source, argv: &[Clif], site: Clif, slow: Block) {
         self.switch(slow);
