@@ -113,12 +113,14 @@ intrinsics! {
     Cons = jit_cons(I64, I64) -> I64;
     /// `(items owned*, count) -> list`: packs a rest list.
     List = jit_list(I64, I64) -> I64;
-    /// `(ctx, frame info, own template)`: an exception leaves the
-    /// activation whose frame-info slot (`keep`, frame template, frame
-    /// site: see `Lower::function`) is at `frame info`. Adds the backtrace
-    /// frame the caller asked for (a nonzero site; the frame template, or
-    /// `own template` when that is 0) to `ctx.pending`, and drops `keep`.
-    RaiseExit = jit_raise_exit(I64, I64, I64);
+    /// `(ctx, keep owned, frame template, frame site, own template)`: an
+    /// exception leaves an activation (its frame-info words: see
+    /// `Lower::function`). Adds the backtrace frame the caller asked for
+    /// (a nonzero site; the frame template, or `own template` when that
+    /// is 0) to `ctx.pending`, and drops `keep`. (The words are passed, not
+    /// the slot's address: that address, a pure value, was merged with
+    /// the prologue's and held a register through the whole function.)
+    RaiseExit = jit_raise_exit(I64, I64, I64, I64, I64);
     /// `(ctx, site, stack pointer) -> 1 or 0`: the stack pointer was below
     /// `Interrupt::jit_limit`. Raises `interrupted` (taking the request) or
     /// `stack overflow` at `site` and returns 1, or returns 0 when neither
@@ -516,12 +518,11 @@ extern "C" fn jit_list(items: u64, count: u64) -> u64 {
     lisp_runtime::list::list_from(items).into_raw()
 }
 
-extern "C" fn jit_raise_exit(ctx: *mut Ctx, info: u64, own: u64) {
-    // SAFETY: JIT code passes its context and the address of its
-    // three-word frame-info slot; template words are addresses of
-    // templates the JIT keeps alive (`Jit::keep`), and `keep` is 0 or an
-    // owned word.
-    let (ctx, [keep, template, site]) = unsafe { (&mut *ctx, *(info as *const [u64; 3])) };
+extern "C" fn jit_raise_exit(ctx: *mut Ctx, keep: u64, template: u64, site: u64, own: u64) {
+    // SAFETY: JIT code passes its context; template words are addresses
+    // of templates the JIT keeps alive (`Jit::keep`), and `keep` is 0 or
+    // an owned word.
+    let ctx = unsafe { &mut *ctx };
     if site != 0 {
         let template = if template == 0 { own } else { template };
         // SAFETY: as above.

@@ -668,9 +668,11 @@ impl<'a, 'f> Lower<'a, 'f> {
             self.drop_cold(v);
         }
         // The caller's backtrace frame and the `keep` word, in one call.
-        let info = self.b.ins().stack_addr(types::I64, self.frame_info, 0);
+        let keep = self.keep();
+        let template = self.frame_info_word(1);
+        let site = self.frame_site();
         let own = self.iconst(Arc::as_ptr(self.template) as u64);
-        self.call(Intrinsic::RaiseExit, &[self.ctx, info, own]);
+        self.call(Intrinsic::RaiseExit, &[self.ctx, keep, template, site, own]);
         let raised = self.iconst(Value::RAISED.raw());
         self.b.ins().return_(&[raised]);
     }
