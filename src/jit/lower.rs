@@ -691,10 +691,15 @@ impl<'a, 'f> Lower<'a, 'f> {
     /// Drops an owned `v` that is 0 when there is nothing to drop: one
     /// test, the drop out of line.
     pub fn drop_unless_zero(&mut self, v: Clif) {
+        self.drop_cold_when(v, v);
+    }
+
+    /// Drops the owned `v` out of line when `cond` is nonzero.
+    fn drop_cold_when(&mut self, cond: Clif, v: Clif) {
         let drop = self.b.create_block();
         let done = self.b.create_block();
         self.b.set_cold_block(drop);
-        self.b.ins().brif(v, drop, &[], done, &[]);
+        self.b.ins().brif(cond, drop, &[], done, &[]);
         self.switch(drop);
         self.drop_cold(v);
         self.b.ins().jump(done, &[]);
@@ -1308,14 +1313,7 @@ impl<'a, 'f> Lower<'a, 'f> {
             return;
         }
         let heap = self.is_heap(v);
-        let drop = self.b.create_block();
-        let done = self.b.create_block();
-        self.b.set_cold_block(drop);
-        self.b.ins().brif(heap, drop, &[], done, &[]);
-        self.switch(drop);
-        self.drop_cold(v);
-        self.b.ins().jump(done, &[]);
-        self.switch(done);
+        self.drop_cold_when(heap, v);
     }
 
     /// Lowers `e` to a word that may be borrowed; the flag says whether it
