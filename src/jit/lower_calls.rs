@@ -704,7 +704,9 @@ impl Lower<'_, '_> {
         let r = self.b.inst_results(inst)[0];
         self.refresh_prims();
         if let Some(held) = held {
-            self.drop_value(held);
+            // 0 unless the callee reads its closure; then a count the
+            // global still holds too: out of line.
+            self.drop_unless_zero(held);
         }
         if source == Source::Owned {
             self.drop_value(f);
