@@ -107,7 +107,9 @@ struct State {
     compiled: u64,
     bails: BTreeMap<Bail, u64>,
     compile_time: Duration,
-    /// Setting up Cranelift (once, at the first compilation).
+    /// Setting up Cranelift (once, at the first compilation), plus the
+    /// entries shared by all lambdas of an arity (each compiled once,
+    /// with the first lambda of its arity): neither is one lambda's code.
     setup_time: Duration,
     /// The compile time of each compiled lambda.
     lambda_times: Vec<Duration>,
@@ -165,8 +167,10 @@ fn compile_locked(state: &mut State, template: &Arc<Template>, globals: &[Value]
         {
             return;
         }
+        let shared_before = state.setup_time;
         let result = state.compile(template, globals);
-        let elapsed = start.elapsed();
+        // A shared entry made on the way counts as set-up (see above).
+        let elapsed = start.elapsed() - (state.setup_time - shared_before);
         match result {
             Ok(()) => {
                 state.compiled += 1;
@@ -232,7 +236,7 @@ impl State {
                     .map(|m| (m, layout))
                     .map_err(|_| Bail::NoCodeModule),
             });
-            self.setup_time = start.elapsed();
+            self.setup_time += start.elapsed();
         }
         self.code.as_mut().expect("set above")
     }
@@ -277,7 +281,9 @@ impl State {
                     .take()
                     .unwrap_or_else(|| code.module.make_context());
                 let name = format!("shared_entry{nparams}");
+                let start = Instant::now();
                 let id = define_entry(code, layout, &mut context, info, None, &name);
+                self.setup_time += start.elapsed();
                 self.context = Some(context);
                 Entry::NewShared(id?)
             }
