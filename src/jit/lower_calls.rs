@@ -654,8 +654,6 @@ impl Lower<'_, '_> {
             .collect()
     }
 
-    /// Whether `func` is the global this lambda was defined as (`(define
-    /// (f ...) ... (f ...))`).
     /// Whether the callee `func` is worth testing for this very code (see
     /// `recursive_call`, `branch_if_self`): anything but a global named
     /// otherwise. Such a global could hold this closure only if assigned
@@ -665,6 +663,8 @@ impl Lower<'_, '_> {
         !matches!(func, Expr::Global(..)) || self.names_self(func)
     }
 
+    /// Whether `func` is the global this lambda was defined as (`(define
+    /// (f ...) ... (f ...))`).
     fn names_self(&self, func: &Expr) -> bool {
         match (func, self.info.name) {
             (Expr::Global(id, _), Some(name)) => lisp_runtime::globals::global_name(*id) == name,
