@@ -1322,6 +1322,8 @@ fn prim1(op: PrimOp, a: &Value) -> Option<Value> {
         PrimOp::Cdr => a.as_pair().map(|p| p.cdr.clone()),
         PrimOp::IsNull => Some(Value::bool(a.is_nil())),
         PrimOp::IsPair => Some(Value::bool(a.is_pair())),
+        PrimOp::IsSymbol => Some(Value::bool(a.as_symbol().is_some())),
+        PrimOp::IsNumber => Some(Value::bool(a.is_number())),
         PrimOp::Not => Some(Value::bool(a.is_false())),
         _ => None,
     }

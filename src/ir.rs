@@ -211,6 +211,8 @@ pub enum PrimOp {
     Cons,
     IsNull,
     IsPair,
+    IsSymbol,
+    IsNumber,
     Not,
     Eq,
     VectorRef,

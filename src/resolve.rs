@@ -437,6 +437,8 @@ impl Resolver<'_> {
             ("cons", 2) => PrimOp::Cons,
             ("null?", 1) => PrimOp::IsNull,
             ("pair?", 1) => PrimOp::IsPair,
+            ("symbol?", 1) => PrimOp::IsSymbol,
+            ("number?", 1) => PrimOp::IsNumber,
             ("not", 1) => PrimOp::Not,
             ("eq?", 2) => PrimOp::Eq,
             ("vector-ref", 2) => PrimOp::VectorRef,

@@ -30,6 +30,8 @@ pub const GUARDED_NAMES: &[&str] = &[
     "eq?",
     "vector-ref",
     "vector-set!",
+    "symbol?",
+    "number?",
 ];
 
 /// The ids of `GUARDED_NAMES` (allocated on first use).

@@ -222,6 +222,12 @@ impl Value {
         self.as_float().is_some()
     }
 
+    /// `number?`: a fixnum, a float or a big integer. A type test only (no
+    /// big integer is copied).
+    pub fn is_number(&self) -> bool {
+        self.is_fixnum() || self.is_float() || matches!(self.as_object(), Some(Object::BigInt(_)))
+    }
+
     // ----- immediates -----
 
     #[inline(always)]

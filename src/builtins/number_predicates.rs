@@ -229,13 +229,7 @@ fn is_even(_: &mut Ctx, a: &[Value]) -> R {
 }
 
 fn is_number(_: &mut Ctx, a: &[Value]) -> R {
-    // A type test only: no `Num` is built (that would copy a big integer).
-    let v = &a[0];
-    Ok(Value::bool(
-        v.is_fixnum()
-            || v.as_float().is_some()
-            || matches!(v.as_object(), Some(lisp_runtime::Object::BigInt(_))),
-    ))
+    Ok(Value::bool(a[0].is_number()))
 }
 
 fn is_integer(_: &mut Ctx, a: &[Value]) -> R {

@@ -22,6 +22,10 @@ pub struct Layout {
     /// The `Object` discriminant byte (offset 0, `repr(u8)`) of a closure and a pair.
     pub closure_kind: u8,
     pub pair_kind: u8,
+    /// The discriminant bytes of the heap numbers: a big integer and a
+    /// boxed float (`number?`).
+    pub bigint_kind: u8,
+    pub float_kind: u8,
     /// From an object's address: `Pair::car` and `Pair::cdr`.
     pub car: i32,
     pub cdr: i32,
@@ -115,9 +119,15 @@ pub fn probe() -> Option<Layout> {
     let interrupt_jit_limit = jit_limit.checked_sub(flag_stored)?;
     let flag_byte = flag.flag() as *const std::sync::atomic::AtomicBool as usize;
     let interrupt_flag = flag_byte.checked_sub(flag_stored)?;
+    let bigint = Value::object(Object::BigInt(Box::new(
+        num_bigint::BigInt::from(1u8) << 70,
+    )));
+    let float = Value::float(f64::MAX);
     let layout = Layout {
         closure_kind: kind_byte(closure_addr),
         pair_kind: kind_byte(pair_addr),
+        bigint_kind: kind_byte(object_address(&bigint)?),
+        float_kind: kind_byte(object_address(&float)?),
         car,
         cdr,
         closure_template,
@@ -135,7 +145,14 @@ pub fn probe() -> Option<Layout> {
         interrupt_jit_limit: i32::try_from(interrupt_jit_limit).ok()?,
         interrupt_flag: i32::try_from(interrupt_flag).ok()?,
     };
-    (layout.closure_kind != layout.pair_kind).then_some(layout)
+    let kinds = [
+        layout.closure_kind,
+        layout.pair_kind,
+        layout.bigint_kind,
+        layout.float_kind,
+    ];
+    let distinct = (1..kinds.len()).all(|i| !kinds[..i].contains(&kinds[i]));
+    distinct.then_some(layout)
 }
 
 /// A template for probe closures with `captures` captured values.

@@ -140,7 +140,12 @@ impl Lower<'_, '_> {
         );
         let predicate = matches!(
             p.op,
-            PrimOp::Eq | PrimOp::IsNull | PrimOp::Not | PrimOp::IsPair
+            PrimOp::Eq
+                | PrimOp::IsNull
+                | PrimOp::Not
+                | PrimOp::IsPair
+                | PrimOp::IsSymbol
+                | PrimOp::IsNumber
         );
         if !comparison && !predicate {
             return Ok(false);
@@ -191,6 +196,8 @@ impl Lower<'_, '_> {
                         .ins()
                         .icmp_imm_s(IntCC::Equal, words[0], Value::FALSE.raw() as i64)
                 }
+                PrimOp::IsSymbol => self.is_symbol(words[0]),
+                PrimOp::IsNumber => self.is_number(words[0]),
                 _ => self.is_pair(words[0]),
             };
             for &(w, owned) in &operands {
@@ -403,7 +410,12 @@ impl Lower<'_, '_> {
             PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq => {
                 operands.iter().all(|(v, _)| self.fixnums.contains(v))
             }
-            PrimOp::Eq | PrimOp::IsNull | PrimOp::Not | PrimOp::IsPair => true,
+            PrimOp::Eq
+            | PrimOp::IsNull
+            | PrimOp::Not
+            | PrimOp::IsPair
+            | PrimOp::IsSymbol
+            | PrimOp::IsNumber => true,
             _ => false,
         };
         !(intact && total)
@@ -547,8 +559,12 @@ impl Lower<'_, '_> {
                 let r = self.bool_word(c);
                 self.drop_if_owned_then(operands, done, r);
             }
-            PrimOp::IsPair => {
-                let c = self.is_pair(words[0]);
+            PrimOp::IsPair | PrimOp::IsSymbol | PrimOp::IsNumber => {
+                let c = match op {
+                    PrimOp::IsPair => self.is_pair(words[0]),
+                    PrimOp::IsSymbol => self.is_symbol(words[0]),
+                    _ => self.is_number(words[0]),
+                };
                 let r = self.bool_word(c);
                 self.drop_if_owned_then(operands, done, r);
             }
@@ -618,6 +634,58 @@ impl Lower<'_, '_> {
     /// Whether both words can be floats: a fixnum constant never is, so
     /// the inline float path would only ever fall to the slow path.
     /// `1` (an `I8`) when `w` is a pair, without reading a non-heap word.
+    /// Whether `w` is a symbol (`symbol?`): an immediate of that kind.
+    fn is_symbol(&mut self, w: Clif) -> Clif {
+        let low = self.b.ins().band_imm_s(w, 0xff);
+        self.b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, low, immediate_low_byte(symbol_word()))
+    }
+
+    /// Whether `w` is a number (`number?`): a fixnum, an inline float
+    /// (self-tagged, or a zero), or a big integer or boxed float.
+    fn is_number(&mut self, w: Clif) -> Clif {
+        let low_bit = self.b.ins().band_imm_s(w, FIXNUM_MASK as i64);
+        let fixnum = self.b.ins().icmp_imm_s(IntCC::Equal, low_bit, 0);
+        let tag2 = self.b.ins().band_imm_s(w, 0b11);
+        let tagged = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, tag2, FLOAT_TAG as i64);
+        let low = self.b.ins().band_imm_s(w, 0xff);
+        let zero = self.b.ins().icmp_imm_s(
+            IntCC::Equal,
+            low,
+            immediate_low_byte(Value::float(0.0).raw()),
+        );
+        let inline = self.b.ins().bor(fixnum, tagged);
+        let inline = self.b.ins().bor(inline, zero);
+        let check_kind = self.b.create_block();
+        let answer = self.b.create_block();
+        self.b.append_block_param(answer, types::I8);
+        let heap = self.is_heap(w);
+        self.b
+            .ins()
+            .brif(heap, check_kind, &[], answer, &[BlockArg::Value(inline)]);
+        self.switch(check_kind);
+        let kind = self
+            .b
+            .ins()
+            .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
+        let big = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, kind, self.layout.bigint_kind as i64);
+        let boxed = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, kind, self.layout.float_kind as i64);
+        let c = self.b.ins().bor(big, boxed);
+        self.b.ins().jump(answer, &[BlockArg::Value(c)]);
+        self.switch(answer);
+        self.b.block_params(answer)[0]
+    }
+
     fn is_pair(&mut self, w: Clif) -> Clif {
         let check_kind = self.b.create_block();
         let answer = self.b.create_block();
@@ -818,6 +886,17 @@ impl Lower<'_, '_> {
             .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
         self.b.ins().icmp_imm_s(IntCC::Equal, k, kind as i64)
     }
+}
+
+/// The low byte of an immediate word: its tag and kind (the payload is
+/// above).
+fn immediate_low_byte(word: u64) -> i64 {
+    (word & 0xff) as i64
+}
+
+/// A symbol's word.
+fn symbol_word() -> u64 {
+    Value::symbol(lisp_runtime::symbol::Symbol::intern("symbol?")).raw()
 }
 
 /// The bit in which the words of 0.0 and -0.0 differ.
