@@ -308,12 +308,19 @@ extern "C" fn jit_prim(
     let ctx = unsafe { &mut *ctx };
     let builtin = unsafe { std::mem::ManuallyDrop::new(Value::from_raw(builtin)) };
     let args = prim_args(a, b, c, nargs);
-    prim_slow(ctx, global as u32, &builtin, args, site_span(site))
+    let global = (nargs & PRIM_BUILTIN == 0).then_some(global as u32);
+    prim_slow(ctx, global, &builtin, args, site_span(site))
 }
 
 /// The first `nargs` of three borrowed operand words, cloned.
+/// Set in the `nargs` word of `Prim` and `PrimMiss` when the builtin
+/// itself is to run whatever the global holds by now: the global held it
+/// before the operands were evaluated, which is when the interpreter
+/// decides what to call (`interp::prim_general`).
+pub const PRIM_BUILTIN: u64 = 1 << 32;
+
 fn prim_args(a: u64, b: u64, c: u64, nargs: u64) -> SmallVec<[Value; 4]> {
-    [a, b, c][..nargs.min(3) as usize]
+    [a, b, c][..(nargs & 0xffff_ffff).min(3) as usize]
         .iter()
         // SAFETY: JIT code passes borrowed words its frame keeps alive;
         // each is cloned, the originals stay owned by the JIT frame.
@@ -347,7 +354,8 @@ extern "C" fn jit_prim_miss(
         }
         send_back(t);
     }
-    prim_slow(ctx, p.global, &p.builtin, args, p.span)
+    let global = (nargs & PRIM_BUILTIN == 0).then_some(p.global);
+    prim_slow(ctx, global, &p.builtin, args, p.span)
 }
 
 extern "C" fn jit_guard_miss(ctx: *mut Ctx, closure: u64, args: u64, nargs: u64) -> u64 {
@@ -396,11 +404,11 @@ fn send_back(t: &Template) {
     t.jit_direct.store(0, Ordering::Release);
 }
 
-/// A primitive's slow path: the builtin while the global holds it, else
-/// an ordinary call of the global's value.
+/// A primitive's slow path: the builtin while `global` holds it (or with
+/// no global to check), else an ordinary call of the global's value.
 fn prim_slow(
     ctx: &mut Ctx,
-    global: u32,
+    global: Option<u32>,
     builtin: &Value,
     args: SmallVec<[Value; 4]>,
     span: Span,
@@ -408,7 +416,7 @@ fn prim_slow(
     let result = guarded(|| {
         // Compared by word, not cloned: the builtin is shared by every
         // thread, and touching its count from several cores serializes them.
-        if !ctx.global(global).is(builtin) {
+        if let Some(global) = global.filter(|&g| !ctx.global(g).is(builtin)) {
             let current = ctx.global(global).clone();
             // As the interpreter's `prim` does for a redefined primitive.
             if current.is_unbound() {

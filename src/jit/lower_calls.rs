@@ -1060,7 +1060,7 @@ pub(super) fn simple(e: &Expr) -> bool {
 
 /// Whether `e` (`simple`) calls no primitive either: nothing it does can
 /// run Lisp code, even with the builtins redefined.
-fn inert(e: &Expr) -> bool {
+pub(super) fn inert(e: &Expr) -> bool {
     match e {
         Expr::Prim(_) => false,
         Expr::If(a, b, c) => inert(a) && inert(b) && inert(c),

@@ -109,8 +109,8 @@ impl Lower<'_, '_> {
 
     /// The per-operation lowering of a guarded primitive.
     fn prim_generic(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
-        let (operands, fast, slow) = self.prim_operands(p)?;
-        let slow_reachable = self.slow_reachable(p, &operands);
+        let (operands, fast, slow, decided) = self.prim_operands(p)?;
+        let slow_reachable = self.slow_reachable(p, &operands, decided);
         let merge = self.b.create_block();
         self.b.append_block_param(merge, types::I64);
 
@@ -120,7 +120,7 @@ impl Lower<'_, '_> {
 
         if slow_reachable {
             self.switch(slow);
-            let r = self.prim_slow(p, &operands);
+            let r = self.prim_slow(p, &operands, decided);
             self.b.ins().jump(merge, &[BlockArg::Value(r)]);
         } else {
             self.forget_operands(&operands);
@@ -165,8 +165,8 @@ impl Lower<'_, '_> {
                 }
             }
         }
-        let (operands, fast, slow) = self.prim_operands(p)?;
-        let slow_reachable = self.slow_reachable(p, &operands);
+        let (operands, fast, slow, decided) = self.prim_operands(p)?;
+        let slow_reachable = self.slow_reachable(p, &operands, decided);
         let words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
         self.switch(fast);
         if comparison {
@@ -213,7 +213,7 @@ impl Lower<'_, '_> {
             return Ok(true);
         }
         self.switch(slow);
-        let r = self.prim_slow(p, &operands);
+        let r = self.prim_slow(p, &operands, decided);
         let truth = self
             .b
             .ins()
@@ -355,9 +355,27 @@ impl Lower<'_, '_> {
     }
 
     /// Evaluates a primitive's operands (owned ones listed as temporaries)
-    /// and branches on its guard; returns the operands and the fast and
-    /// the (cold) slow block. The current block is terminated.
+    /// and branches on its guard; returns the operands, the fast and the
+    /// (cold) slow block, and when the call was decided (see `Decided`).
+    /// The current block is terminated.
+    ///
+    /// The interpreter decides what to call before it evaluates the
+    /// operands: the builtin if the global holds it then. Operands that
+    /// can run Lisp code (a call, a primitive while the builtins may be
+    /// redefined) could reassign the global meanwhile, so the guard is
+    /// taken before them: known intact then, the fast path follows with
+    /// no test and the slow path runs the builtin itself; otherwise the
+    /// `prims_redefined` byte read before them decides. (`(+ (begin (set!
+    /// + -) 10) 3)` is 13 in both tiers; compiled code used to say 7.)
     fn prim_operands(&mut self, p: &PrimCall) -> Result<PrimOperands, Bail> {
+        let guarded = lisp_runtime::globals::is_guarded(p.global);
+        let decided = if !guarded || p.args.iter().all(super::lower_calls::inert) {
+            Decided::After
+        } else if self.prims_clean {
+            Decided::Builtin
+        } else {
+            Decided::Before(self.prims_redefined())
+        };
         let mut operands = Vec::with_capacity(p.args.len());
         for arg in &p.args {
             let (v, mut owned) = self.operand(arg)?;
@@ -388,24 +406,34 @@ impl Lower<'_, '_> {
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
-        if lisp_runtime::globals::is_guarded(p.global) {
-            // One byte says whether this thread's table still holds every
-            // guarded builtin (the slow path checks the global itself).
-            self.branch_on_prims(slow, fast, &[]);
-        } else {
-            let builtin = self.iconst(p.builtin.raw());
-            let global = self.global_word(p.global);
-            let guarded = self.b.ins().icmp(IntCC::Equal, global, builtin);
-            self.b.ins().brif(guarded, fast, &[], slow, &[]);
+        match decided {
+            Decided::Builtin => {
+                self.b.ins().jump(fast, &[]);
+            }
+            Decided::Before(byte) => {
+                self.b.ins().brif(byte, slow, &[], fast, &[]);
+            }
+            Decided::After if guarded => {
+                // One byte says whether this thread's table still holds
+                // every guarded builtin (the slow path checks the global).
+                self.branch_on_prims(slow, fast, &[]);
+            }
+            Decided::After => {
+                let builtin = self.iconst(p.builtin.raw());
+                let global = self.global_word(p.global);
+                let holds = self.b.ins().icmp(IntCC::Equal, global, builtin);
+                self.b.ins().brif(holds, fast, &[], slow, &[]);
+            }
         }
-        Ok((operands, fast, slow))
+        Ok((operands, fast, slow, decided))
     }
 
     /// Whether anything can reach the slow path of `p` once its operands
     /// are evaluated: not when the builtins are known intact and the fast
     /// path cannot fail (a comparison of known fixnums, a predicate).
-    fn slow_reachable(&self, p: &PrimCall, operands: &[(Clif, bool)]) -> bool {
-        let intact = lisp_runtime::globals::is_guarded(p.global) && self.prims_clean;
+    fn slow_reachable(&self, p: &PrimCall, operands: &[(Clif, bool)], decided: Decided) -> bool {
+        let intact = lisp_runtime::globals::is_guarded(p.global)
+            && (self.prims_clean || decided == Decided::Builtin);
         let total = match p.op {
             PrimOp::Lt | PrimOp::Gt | PrimOp::Le | PrimOp::Ge | PrimOp::NumEq => {
                 operands.iter().all(|(v, _)| self.fixnums.contains(v))
@@ -432,9 +460,21 @@ impl Lower<'_, '_> {
     /// `Intrinsic::Prim` (which re-checks the global in Rust and makes an
     /// ordinary call of a redefined one). Consumes the owned operands and
     /// forgets them as temporaries; returns the owned, checked result.
-    fn prim_slow(&mut self, p: &PrimCall, operands: &[(Clif, bool)]) -> Clif {
+    fn prim_slow(&mut self, p: &PrimCall, operands: &[(Clif, bool)], decided: Decided) -> Clif {
+        use super::intrinsics::PRIM_BUILTIN;
         let mut words: Vec<Clif> = operands.iter().map(|&(v, _)| v).collect();
-        let n = self.iconst(words.len() as u64);
+        let count = words.len() as u64;
+        let n = match decided {
+            Decided::After => self.iconst(count),
+            Decided::Builtin => self.iconst(count | PRIM_BUILTIN),
+            Decided::Before(byte) => {
+                // Reached with the builtins intact before the operands only
+                // when the fast path could not answer.
+                let builtin = self.iconst(count | PRIM_BUILTIN);
+                let other = self.iconst(count);
+                self.b.ins().select(byte, other, builtin)
+            }
+        };
         let filler = self.iconst(0);
         words.resize(3, filler);
         let r = if self.specialized(p) {
@@ -925,7 +965,19 @@ fn float_cc(op: PrimOp) -> FloatCC {
 }
 
 /// A primitive's operands (word, owned), its fast block and its slow block.
-type PrimOperands = (Vec<(Clif, bool)>, Block, Block);
+type PrimOperands = (Vec<(Clif, bool)>, Block, Block, Decided);
+
+/// When a primitive's call was decided (see `Lower::prim_operands`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Decided {
+    /// After the operands (they cannot run Lisp code): the guard as it is
+    /// then.
+    After,
+    /// Before the operands, with the builtins known intact: the builtin.
+    Builtin,
+    /// Before the operands, by the `prims_redefined` byte read then.
+    Before(Clif),
+}
 
 /// An arithmetic expression over floats that the fused fast path
 /// (`fused_floats`) computes unboxed.

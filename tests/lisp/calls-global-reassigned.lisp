@@ -58,3 +58,26 @@
 (define (depth n) (if (= n 0) 0 (+ 1 (depth-alias (- n 1)))))
 (define depth-alias depth)
 (display (list (walk 1000000) (depth 1000))) (newline)
+
+;; A primitive whose operand reassigns the primitive's own global: the
+;; interpreter decided on the builtin before the operands, and so does
+;; compiled code (value and test position).
+(define real-plus2 +)
+(define real-less2 <)
+(define (sum-reassigning) (+ (begin (set! + -) 10) 3))
+(define (less-reassigning) (if (< 1 (begin (set! < >) 2)) 'less 'not-less))
+(define (run-reassigning i)
+  (if (real-less2 i 5)
+      (begin
+        (set! + real-plus2) (set! < real-less2)
+        (sum-reassigning) (less-reassigning)
+        (set! + real-plus2) (set! < real-less2)
+        (run-reassigning (real-plus2 i 1)))
+      'warm))
+(display (run-reassigning 0)) (newline)
+(set! + real-plus2) (set! < real-less2)
+(display (list (sum-reassigning) (begin (set! + real-plus2) 'reset))) (newline)
+(set! + real-plus2)
+(display (less-reassigning)) (newline)
+(set! < real-less2)
+(display (list (+ 1 2) (< 1 2))) (newline)
