@@ -1273,6 +1273,10 @@ fn prim_general(ctx: &mut Ctx, p: &PrimCall, f: &Value, c: &Closure, base: usize
             let a = Arg::eval(ctx, &p.args[0], f, c, base)?;
             let b = Arg::eval(ctx, &p.args[1], f, c, base)?;
             let v = eval(ctx, &p.args[2], f, c, base)?;
+            if p.op == PrimOp::List {
+                let tail = cons(v, Value::NIL);
+                return Ok(cons((*a).clone(), cons((*b).clone(), tail)));
+            }
             if p.op == PrimOp::VectorSet {
                 if let (Some(Object::Vector(items)), Some(k)) = (a.as_object(), b.as_fixnum()) {
                     // The old element is freed after the lock is released,
@@ -1324,6 +1328,7 @@ fn prim1(op: PrimOp, a: &Value) -> Option<Value> {
         PrimOp::IsPair => Some(Value::bool(a.is_pair())),
         PrimOp::IsSymbol => Some(Value::bool(a.as_symbol().is_some())),
         PrimOp::IsNumber => Some(Value::bool(a.is_number())),
+        PrimOp::List => Some(cons(a.clone(), Value::NIL)),
         PrimOp::Not => Some(Value::bool(a.is_false())),
         _ => None,
     }
@@ -1344,11 +1349,13 @@ fn prim2(op: PrimOp, a: &Value, b: &Value) -> Option<Value> {
             PrimOp::NumEq => Some(Value::bool(x == y)),
             PrimOp::Eq => Some(Value::bool(x == y)),
             PrimOp::Cons => Some(cons(a.clone(), b.clone())),
+            PrimOp::List => Some(cons(a.clone(), cons(b.clone(), Value::NIL))),
             _ => None,
         };
     }
     match op {
         PrimOp::Cons => Some(cons(a.clone(), b.clone())),
+        PrimOp::List => Some(cons(a.clone(), cons(b.clone(), Value::NIL))),
         PrimOp::Eq => Some(Value::bool(a.is(b))),
         PrimOp::VectorRef => {
             let Some(Object::Vector(items)) = a.as_object() else {

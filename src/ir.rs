@@ -213,6 +213,8 @@ pub enum PrimOp {
     IsPair,
     IsSymbol,
     IsNumber,
+    /// `list` of one to three operands.
+    List,
     Not,
     Eq,
     VectorRef,

@@ -439,6 +439,7 @@ impl Resolver<'_> {
             ("pair?", 1) => PrimOp::IsPair,
             ("symbol?", 1) => PrimOp::IsSymbol,
             ("number?", 1) => PrimOp::IsNumber,
+            ("list", 1..=3) => PrimOp::List,
             ("not", 1) => PrimOp::Not,
             ("eq?", 2) => PrimOp::Eq,
             ("vector-ref", 2) => PrimOp::VectorRef,

@@ -32,6 +32,7 @@ pub const GUARDED_NAMES: &[&str] = &[
     "vector-set!",
     "symbol?",
     "number?",
+    "list",
 ];
 
 /// The ids of `GUARDED_NAMES` (allocated on first use).

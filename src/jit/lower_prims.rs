@@ -632,6 +632,14 @@ impl Lower<'_, '_> {
                 let v = self.clone_value(v);
                 self.drop_if_owned_then(operands, done, v);
             }
+            PrimOp::List => {
+                // `list` accepts anything too: the operands move into it.
+                let items: Vec<Clif> = operands.iter().map(|&o| self.own(o)).collect();
+                let argv = self.spill(&items);
+                let n = self.iconst(items.len() as u64);
+                let list = self.call(Intrinsic::List, &[argv, n]);
+                self.b.ins().jump(done, &[BlockArg::Value(list)]);
+            }
             PrimOp::Cons => {
                 // `cons` accepts anything: the operands move into the pair.
                 let car = self.own(operands[0]);
