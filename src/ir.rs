@@ -215,10 +215,29 @@ pub enum PrimOp {
     IsNumber,
     /// `list` of one to three operands.
     List,
+    Cadr,
+    Cddr,
+    Caddr,
     Not,
     Eq,
     VectorRef,
     VectorSet,
+}
+
+impl PrimOp {
+    /// The fields a `car`/`cdr` composition reads, in the order it reads
+    /// them (`true` for a car): `caddr` is cdr, cdr, car. `None` for
+    /// other primitives.
+    pub fn pair_path(self) -> Option<&'static [bool]> {
+        Some(match self {
+            PrimOp::Car => &[true],
+            PrimOp::Cdr => &[false],
+            PrimOp::Cadr => &[false, true],
+            PrimOp::Cddr => &[false, false],
+            PrimOp::Caddr => &[false, false, true],
+            _ => return None,
+        })
+    }
 }
 
 /// Where a closure's captured value comes from, in the enclosing procedure.

@@ -33,6 +33,9 @@ pub const GUARDED_NAMES: &[&str] = &[
     "symbol?",
     "number?",
     "list",
+    "cadr",
+    "cddr",
+    "caddr",
 ];
 
 /// The ids of `GUARDED_NAMES` (allocated on first use).

@@ -138,6 +138,11 @@ intrinsics! {
     /// vector at a fixnum index in range, else `UNBOUND` (the builtin then
     /// runs, and raises the error the interpreter raises).
     VectorRef = jit_vector_ref(I64, I64) -> I64;
+    /// `(value borrowed, op) -> value`: the `cadr`, `cddr` or `caddr`
+    /// (`op` is the `PrimOp` as a number) of a list deep enough, cloned,
+    /// else `UNBOUND` (the builtin then runs and raises its error). Out of
+    /// line: inline, each step's pair test made `caddr` nine blocks.
+    PairPath = jit_pair_path(I64, I64) -> I64;
     /// `(vector borrowed, index borrowed, value borrowed) -> 1 or 0`:
     /// `vector-set!` of a vector at a fixnum index in range (1), else
     /// nothing happens (0) and the builtin runs.
@@ -595,6 +600,24 @@ unsafe fn vector_slot(v: &u64, k: u64) -> Option<(&parking_lot::RwLock<Box<[Valu
         (Some(Object::Vector(lock)), Some(k)) => Some((lock, usize::try_from(k).ok()?)),
         _ => None,
     }
+}
+
+extern "C" fn jit_pair_path(v: u64, op: u64) -> u64 {
+    // SAFETY: JIT code passes a borrowed word its frame keeps alive.
+    let v = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(v) });
+    let op = match op {
+        0 => crate::ir::PrimOp::Cadr,
+        1 => crate::ir::PrimOp::Cddr,
+        _ => crate::ir::PrimOp::Caddr,
+    };
+    let mut at: &Value = &v;
+    for &car in op.pair_path().expect("a car/cdr composition") {
+        let Some(p) = at.as_pair() else {
+            return Value::UNBOUND.raw();
+        };
+        at = if car { &p.car } else { &p.cdr };
+    }
+    at.clone().into_raw()
 }
 
 extern "C" fn jit_vector_ref(v: u64, k: u64) -> u64 {

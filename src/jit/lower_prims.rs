@@ -608,27 +608,48 @@ impl Lower<'_, '_> {
                 let r = self.bool_word(c);
                 self.drop_if_owned_then(operands, done, r);
             }
-            PrimOp::Car | PrimOp::Cdr => {
-                let a = words[0];
-                let check_kind = self.b.create_block();
-                let load = self.b.create_block();
-                let heap = self.is_heap(a);
-                self.b.ins().brif(heap, check_kind, &[], slow, &[]);
-                self.switch(check_kind);
-                let c = self.is_kind(a, self.layout.pair_kind);
-                self.b.ins().brif(c, load, &[], slow, &[]);
-                self.switch(load);
-                let offset = if op == PrimOp::Car {
-                    self.layout.car
-                } else {
-                    self.layout.cdr
+            PrimOp::Cadr | PrimOp::Cddr | PrimOp::Caddr => {
+                let which = match op {
+                    PrimOp::Cadr => 0,
+                    PrimOp::Cddr => 1,
+                    _ => 2,
                 };
-                let v = self.b.ins().load(
-                    types::I64,
-                    MemFlagsData::trusted(),
-                    a,
-                    offset - HEAP_TAG as i32,
-                );
+                let which = self.iconst(which);
+                let r = self.call(Intrinsic::PairPath, &[words[0], which]);
+                let missed = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
+                let hit = self.b.create_block();
+                self.b.ins().brif(missed, slow, &[], hit, &[]);
+                self.switch(hit);
+                self.drop_if_owned_then(operands, done, r);
+            }
+            PrimOp::Car | PrimOp::Cdr => {
+                // A pair test and a field; anything else is the builtin's
+                // (and its error message's) business.
+                let mut v = words[0];
+                for &car in op.pair_path().expect("a car/cdr composition") {
+                    let check_kind = self.b.create_block();
+                    let load = self.b.create_block();
+                    let heap = self.is_heap(v);
+                    self.b.ins().brif(heap, check_kind, &[], slow, &[]);
+                    self.switch(check_kind);
+                    let c = self.is_kind(v, self.layout.pair_kind);
+                    self.b.ins().brif(c, load, &[], slow, &[]);
+                    self.switch(load);
+                    let offset = if car {
+                        self.layout.car
+                    } else {
+                        self.layout.cdr
+                    };
+                    v = self.b.ins().load(
+                        types::I64,
+                        MemFlagsData::trusted(),
+                        v,
+                        offset - HEAP_TAG as i32,
+                    );
+                }
                 let v = self.clone_value(v);
                 self.drop_if_owned_then(operands, done, v);
             }

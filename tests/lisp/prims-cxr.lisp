@@ -1,0 +1,18 @@
+;; cadr, cddr and caddr are primitives: the same values and the same
+;; errors in both tiers, and a redefinition is still honoured.
+(define samples (list '(1 2 3) '(a (b c) d e) (list 1.5 "s" #\c) '(x y) '(x) '() 5 "str" (vector 1 2 3)))
+(define (try f x) (guard (e (#t (list 'error (error-object-message e)))) (f x)))
+(define (use-cadr x) (cadr x))
+(define (use-cddr x) (cddr x))
+(define (use-caddr x) (caddr x))
+(define (all x) (list (try use-cadr x) (try use-cddr x) (try use-caddr x)))
+(define (warm i) (if (< i 30) (begin (map all samples) (warm (+ i 1))) 'warm))
+(display (warm 0)) (newline)
+(for-each (lambda (x) (display (all x)) (newline)) samples)
+(define (walk l n) (if (null? (cddr l)) n (walk (cdr l) (+ n (cadr l)))))
+(display (walk '(1 2 3 4 5 6) 0)) (newline)
+(define real-cadr cadr)
+(set! cadr car)
+(display (list (use-cadr '(1 2 3)) (caddr '(1 2 3)))) (newline)
+(set! cadr real-cadr)
+(display (use-cadr '(1 2 3))) (newline)
