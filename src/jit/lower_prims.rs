@@ -608,14 +608,20 @@ impl Lower<'_, '_> {
                 let r = self.bool_word(c);
                 self.drop_if_owned_then(operands, done, r);
             }
-            PrimOp::Cadr | PrimOp::Cddr | PrimOp::Caddr => {
-                let which = match op {
-                    PrimOp::Cadr => 0,
-                    PrimOp::Cddr => 1,
-                    _ => 2,
+            PrimOp::Cadr | PrimOp::Cddr | PrimOp::Caddr | PrimOp::VectorRef => {
+                // `UNBOUND` when the runtime could not answer: the builtin
+                // runs then, and raises the interpreter's error.
+                let r = if op == PrimOp::VectorRef {
+                    self.call(Intrinsic::VectorRef, &[words[0], words[1]])
+                } else {
+                    let which = match op {
+                        PrimOp::Cadr => 0,
+                        PrimOp::Cddr => 1,
+                        _ => 2,
+                    };
+                    let which = self.iconst(which);
+                    self.call(Intrinsic::PairPath, &[words[0], which])
                 };
-                let which = self.iconst(which);
-                let r = self.call(Intrinsic::PairPath, &[words[0], which]);
                 let missed = self
                     .b
                     .ins()
@@ -667,17 +673,6 @@ impl Lower<'_, '_> {
                 let cdr = self.own(operands[1]);
                 let pair = self.call(Intrinsic::Cons, &[car, cdr]);
                 self.b.ins().jump(done, &[BlockArg::Value(pair)]);
-            }
-            PrimOp::VectorRef => {
-                let r = self.call(Intrinsic::VectorRef, &[words[0], words[1]]);
-                let missed = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::Equal, r, Value::UNBOUND.raw() as i64);
-                let hit = self.b.create_block();
-                self.b.ins().brif(missed, slow, &[], hit, &[]);
-                self.switch(hit);
-                self.drop_if_owned_then(operands, done, r);
             }
             PrimOp::VectorSet => {
                 let stored = self.call(Intrinsic::VectorSet, &[words[0], words[1], words[2]]);
