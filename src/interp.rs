@@ -1324,14 +1324,7 @@ fn prim1(op: PrimOp, a: &Value) -> Option<Value> {
     match op {
         PrimOp::Car => a.as_pair().map(|p| p.car.clone()),
         PrimOp::Cdr => a.as_pair().map(|p| p.cdr.clone()),
-        PrimOp::Cadr | PrimOp::Cddr | PrimOp::Caddr => {
-            let mut v = a;
-            for &car in op.pair_path()? {
-                let p = v.as_pair()?;
-                v = if car { &p.car } else { &p.cdr };
-            }
-            Some(v.clone())
-        }
+        PrimOp::Cadr | PrimOp::Cddr | PrimOp::Caddr => op.walk_pairs(a).cloned(),
         PrimOp::IsNull => Some(Value::bool(a.is_nil())),
         PrimOp::IsPair => Some(Value::bool(a.is_pair())),
         PrimOp::IsSymbol => Some(Value::bool(a.as_symbol().is_some())),

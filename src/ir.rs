@@ -238,7 +238,22 @@ impl PrimOp {
             _ => return None,
         })
     }
+
+    /// The value a `car`/`cdr` composition reads from `v`, if each step
+    /// finds a pair. `None` for other primitives.
+    pub fn walk_pairs(self, v: &Value) -> Option<&Value> {
+        let mut at = v;
+        for &car in self.pair_path()? {
+            let p = at.as_pair()?;
+            at = if car { &p.car } else { &p.cdr };
+        }
+        Some(at)
+    }
 }
+
+/// The compositions compiled code reaches through `Intrinsic::PairPath`,
+/// which gets an index into this.
+pub const PAIR_PATH_OPS: [PrimOp; 3] = [PrimOp::Cadr, PrimOp::Cddr, PrimOp::Caddr];
 
 /// Where a closure's captured value comes from, in the enclosing procedure.
 #[derive(Clone, Copy, Debug)]

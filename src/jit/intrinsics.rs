@@ -139,7 +139,7 @@ intrinsics! {
     /// runs, and raises the error the interpreter raises).
     VectorRef = jit_vector_ref(I64, I64) -> I64;
     /// `(value borrowed, op) -> value`: the `cadr`, `cddr` or `caddr`
-    /// (`op` is the `PrimOp` as a number) of a list deep enough, cloned,
+    /// (`op` indexes `ir::PAIR_PATH_OPS`) of a list deep enough, cloned,
     /// else `UNBOUND` (the builtin then runs and raises its error). Out of
     /// line: inline, each step's pair test made `caddr` nine blocks.
     PairPath = jit_pair_path(I64, I64) -> I64;
@@ -559,6 +559,11 @@ extern "C" fn jit_interrupted(ctx: *mut Ctx) -> u64 {
     let ctx = unsafe { &mut *ctx };
     ctx.interrupt
         .store(false, std::sync::atomic::Ordering::Relaxed);
+    raise_interrupted(ctx)
+}
+
+/// Raises `interrupted` (the request was taken).
+fn raise_interrupted(ctx: &mut Ctx) -> u64 {
     raise(ctx, Exception::error("interrupted", vec![]))
 }
 
@@ -569,7 +574,7 @@ extern "C" fn jit_stack_limit(ctx: *mut Ctx, site: u64, sp: u64) -> u64 {
         .interrupt
         .swap(false, std::sync::atomic::Ordering::Relaxed)
     {
-        raise(ctx, Exception::error("interrupted", vec![]));
+        raise_interrupted(ctx);
         return 1;
     }
     if (sp as usize) < ctx.stack_limit {
@@ -605,19 +610,10 @@ unsafe fn vector_slot(v: &u64, k: u64) -> Option<(&parking_lot::RwLock<Box<[Valu
 extern "C" fn jit_pair_path(v: u64, op: u64) -> u64 {
     // SAFETY: JIT code passes a borrowed word its frame keeps alive.
     let v = std::mem::ManuallyDrop::new(unsafe { Value::from_raw(v) });
-    let op = match op {
-        0 => crate::ir::PrimOp::Cadr,
-        1 => crate::ir::PrimOp::Cddr,
-        _ => crate::ir::PrimOp::Caddr,
-    };
-    let mut at: &Value = &v;
-    for &car in op.pair_path().expect("a car/cdr composition") {
-        let Some(p) = at.as_pair() else {
-            return Value::UNBOUND.raw();
-        };
-        at = if car { &p.car } else { &p.cdr };
+    match crate::ir::PAIR_PATH_OPS[op as usize].walk_pairs(&v) {
+        Some(at) => at.clone().into_raw(),
+        None => Value::UNBOUND.raw(),
     }
-    at.clone().into_raw()
 }
 
 extern "C" fn jit_vector_ref(v: u64, k: u64) -> u64 {

@@ -180,14 +180,7 @@ impl Lower<'_, '_> {
     /// entry for `n` arguments, else to `slow`.
     fn dispatch(&mut self, f: Clif, n: usize, direct: Block, slow: Block) {
         self.b.append_block_param(direct, types::I64);
-        let heap = self.is_heap(f);
-        let check_kind = self.b.create_block();
-        let check_code = self.b.create_block();
-        self.b.ins().brif(heap, check_kind, &[], slow, &[]);
-        self.switch(check_kind);
-        let is_closure = self.is_kind(f, self.layout.closure_kind);
-        self.b.ins().brif(is_closure, check_code, &[], slow, &[]);
-        self.switch(check_code);
+        self.require_kind(f, self.layout.closure_kind, slow);
         let template = self.closure_template(f);
         let code = self.b.ins().load(
             types::I64,
@@ -975,16 +968,9 @@ impl Lower<'_, '_> {
             return false;
         }
         let check_heap = self.b.create_block();
-        let check_kind = self.b.create_block();
-        let check_template = self.b.create_block();
         self.b.ins().brif(same, yes, &[], check_heap, &[]);
         self.switch(check_heap);
-        let heap = self.is_heap(f);
-        self.b.ins().brif(heap, check_kind, &[], no, &[]);
-        self.switch(check_kind);
-        let is_closure = self.is_kind(f, self.layout.closure_kind);
-        self.b.ins().brif(is_closure, check_template, &[], no, &[]);
-        self.switch(check_template);
+        self.require_kind(f, self.layout.closure_kind, no);
         let template = self.closure_template(f);
         let own = std::sync::Arc::as_ptr(self.template) as i64;
         let same = self.b.ins().icmp_imm_s(IntCC::Equal, template, own);

@@ -614,12 +614,11 @@ impl Lower<'_, '_> {
                 let r = if op == PrimOp::VectorRef {
                     self.call(Intrinsic::VectorRef, &[words[0], words[1]])
                 } else {
-                    let which = match op {
-                        PrimOp::Cadr => 0,
-                        PrimOp::Cddr => 1,
-                        _ => 2,
-                    };
-                    let which = self.iconst(which);
+                    let which = crate::ir::PAIR_PATH_OPS
+                        .iter()
+                        .position(|&o| o == op)
+                        .expect("a composition PairPath walks");
+                    let which = self.iconst(which as u64);
                     self.call(Intrinsic::PairPath, &[words[0], which])
                 };
                 let missed = self
@@ -636,14 +635,7 @@ impl Lower<'_, '_> {
                 // (and its error message's) business.
                 let mut v = words[0];
                 for &car in op.pair_path().expect("a car/cdr composition") {
-                    let check_kind = self.b.create_block();
-                    let load = self.b.create_block();
-                    let heap = self.is_heap(v);
-                    self.b.ins().brif(heap, check_kind, &[], slow, &[]);
-                    self.switch(check_kind);
-                    let c = self.is_kind(v, self.layout.pair_kind);
-                    self.b.ins().brif(c, load, &[], slow, &[]);
-                    self.switch(load);
+                    self.require_kind(v, self.layout.pair_kind, slow);
                     let offset = if car {
                         self.layout.car
                     } else {
@@ -940,6 +932,19 @@ impl Lower<'_, '_> {
         self.b.ins().jump(done, &[BlockArg::Value(w)]);
         self.switch(done);
         self.b.block_params(done)[0]
+    }
+
+    /// Continues in a fresh block when `w` is a heap object of
+    /// discriminant `kind`; branches to `other` otherwise.
+    pub(super) fn require_kind(&mut self, w: Clif, kind: u8, other: Block) {
+        let check_kind = self.b.create_block();
+        let found = self.b.create_block();
+        let heap = self.is_heap(w);
+        self.b.ins().brif(heap, check_kind, &[], other, &[]);
+        self.switch(check_kind);
+        let c = self.is_kind(w, kind);
+        self.b.ins().brif(c, found, &[], other, &[]);
+        self.switch(found);
     }
 
     /// Whether heap word `w` points at an object of discriminant `kind`.

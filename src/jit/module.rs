@@ -112,14 +112,8 @@ fn preserving_wrapper(
     let host = intrinsic_signature(i, host_cc);
     let mut sig = Signature::new(CallConv::PreserveAll);
     sig.params = host.params.clone();
-    let id = module
-        .declare_function(&format!("{}_preserving", i.name()), Linkage::Local, &sig)
-        .map_err(|e| e.to_string())?;
-    let mut context = module.make_context();
-    context.func.signature = sig;
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+    let name = format!("{}_preserving", i.name());
+    define_local(module, &name, sig, |module, b| {
         let block = b.create_block();
         b.append_block_params_for_function_params(block);
         b.switch_to_block(block);
@@ -135,6 +129,26 @@ fn preserving_wrapper(
             );
         }
         b.ins().return_(&[]);
+    })
+}
+
+/// Declares a module-local function `name` of signature `sig`, has
+/// `build` fill its body, and defines it.
+fn define_local(
+    module: &mut JITModule,
+    name: &str,
+    sig: Signature,
+    build: impl FnOnce(&mut JITModule, &mut FunctionBuilder),
+) -> Result<FuncId, String> {
+    let id = module
+        .declare_function(name, Linkage::Local, &sig)
+        .map_err(|e| e.to_string())?;
+    let mut context = module.make_context();
+    context.func.signature = sig;
+    let mut builder_context = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        build(module, &mut b);
         b.seal_all_blocks();
         b.finalize(module.isa().frontend_config());
     }
@@ -161,14 +175,7 @@ fn drop_function(
 ) -> Result<FuncId, String> {
     let mut sig = Signature::new(CallConv::PreserveAll);
     sig.params.push(AbiParam::new(types::I64));
-    let id = module
-        .declare_function("jit_drop_word", Linkage::Local, &sig)
-        .map_err(|e| e.to_string())?;
-    let mut context = module.make_context();
-    context.func.signature = sig;
-    let mut builder_context = FunctionBuilderContext::new();
-    {
-        let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
+    define_local(module, "jit_drop_word", sig, |module, b| {
         let drop = module.declare_func_in_func(preserving[&Intrinsic::Drop], b.func);
         let free = module.declare_func_in_func(preserving[&Intrinsic::Free], b.func);
         let entry = b.create_block();
@@ -212,13 +219,7 @@ fn drop_function(
         b.ins().jump(done, &[]);
         b.switch_to_block(done);
         b.ins().return_(&[]);
-        b.seal_all_blocks();
-        b.finalize(module.isa().frontend_config());
-    }
-    module
-        .define_function(id, &mut context)
-        .map_err(|e| e.to_string())?;
-    Ok(id)
+    })
 }
 
 fn intrinsic_signature(i: Intrinsic, cc: CallConv) -> Signature {
