@@ -16,7 +16,7 @@
 
 use super::intrinsics::Intrinsic;
 use super::layout::Layout;
-use super::module::CodeModule;
+use super::module::{CodeModule, Level};
 use super::Bail;
 use crate::ir::{CaptureFrom, Expr, LambdaInfo, PrimOp};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -253,7 +253,7 @@ impl<'a, 'f> Lower<'a, 'f> {
         template: &'a Arc<Template>,
         self_func: FuncId,
         globals: &'a [Value],
-    ) -> Result<(), Bail> {
+    ) -> Result<Level, Bail> {
         let nparams = info.required as usize + info.rest as usize;
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -358,7 +358,26 @@ impl<'a, 'f> Lower<'a, 'f> {
         l.interrupt_check();
         l.tail(&info.body)?;
         l.emit_exits();
-        Ok(())
+        Ok(l.level())
+    }
+
+    /// How hard Cranelift should work on this lambda: optimised when the
+    /// compiled code itself does work that optimisation speeds up, an
+    /// arithmetic fast path or a loop; quick otherwise, where the time
+    /// goes to calls (of the runtime for allocation, drops and builtins,
+    /// of other lambdas), which no register allocation makes faster.
+    fn level(&self) -> Level {
+        fn arithmetic(e: &Expr) -> bool {
+            match e {
+                Expr::Prim(p) if super::lower_prims::is_arithmetic(p.op) => true,
+                _ => e.children().any(arithmetic),
+            }
+        }
+        if self.may_loop() || arithmetic(&self.info.body) {
+            Level::Optimized
+        } else {
+            Level::Quick
+        }
     }
 
     /// The entry guard of a lambda that ran in the interpreter first.

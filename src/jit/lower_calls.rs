@@ -318,47 +318,56 @@ impl Lower<'_, '_> {
             self.b.def_var(holds, now);
             self.self_global_valid = true;
         }
+        // The word the global holds is read before the arguments, as the
+        // interpreter does: nothing to read when it is the running closure;
+        // otherwise, on a cold path, it is read and held (the arguments
+        // may reassign the global). The arguments are lowered once, and
+        // the same test then picks the call.
         let holds_self = self.b.use_var(holds);
+        let read = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.set_cold_block(read);
+        self.b.append_block_param(join, types::I64);
+        let none = self.iconst(0);
+        self.b
+            .ins()
+            .brif(holds_self, join, &[BlockArg::Value(none)], read, &[]);
+        self.switch(read);
+        let word = self.global_checked(*id, *span);
+        self.clone_value(word);
+        self.b.ins().jump(join, &[BlockArg::Value(word)]);
+        self.switch(join);
+        let held = self.b.block_params(join)[0];
+        self.temps.push(held);
+        let site = self.site(call.span);
+        let argv = self.arguments(call, lent, false)?;
+
         let recursive = self.b.create_block();
         let other = self.b.create_block();
         let merge = self.b.create_block();
         self.b.set_cold_block(other);
         self.b.append_block_param(merge, types::I64);
-        let site = self.site(call.span);
         self.b.ins().brif(holds_self, recursive, &[], other, &[]);
         let (clean, valid) = (self.prims_clean, self.self_global_valid);
         let shadows = self.float_shadows.clone();
 
         self.switch(recursive);
-        let argv = self.arguments(call, lent, false)?;
-        let clean_args = self.prims_clean;
         self.inline_base_case(&argv, merge);
         let r = self.call_self(self.closure, site, &argv, lent);
-        if clean_args && self.self_pure(&self.info.body) {
+        if clean && self.self_pure(&self.info.body) {
             self.prims_intact();
         } else {
             self.refresh_prims();
         }
-        let after = (
-            self.prims_clean && clean_args,
-            self.self_global_valid && valid,
-        );
+        let after = (self.prims_clean, self.self_global_valid);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
-        let owned_args = lent.iter().filter(|&&l| !l).count();
-        self.temps.truncate(self.temps.len() - owned_args);
 
-        // The global holds something else: that word is read before the
-        // arguments, as the interpreter does, and held (they may reassign
-        // the global).
+        // The global holds something else: the held word is applied.
         self.switch(other);
         self.prims_clean = clean;
         self.self_global_valid = valid;
         self.float_shadows = shadows;
-        let word = self.global_checked(*id, *span);
-        self.clone_value(word);
-        self.temps.push(word);
-        let argv = self.arguments(call, lent, false)?;
-        let r = self.generic_call(word, Source::Owned, &argv, lent, site, false);
+        let r = self.generic_call(held, Source::Owned, &argv, lent, site, false);
         self.b.ins().jump(merge, &[BlockArg::Value(r)]);
         self.prims_clean &= after.0;
         self.self_global_valid &= after.1;

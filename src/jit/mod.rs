@@ -39,6 +39,7 @@ use lisp_runtime::object::Template;
 use lisp_runtime::value::HEAP_TAG;
 use lisp_runtime::Ctx;
 use lisp_runtime::Value;
+use module::Level;
 use module::{direct_signature, CodeModule};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
@@ -105,6 +106,8 @@ struct State {
     /// (backtrace names), so they live as long as the code does.
     keep: Vec<Arc<Template>>,
     compiled: u64,
+    /// How many of them were compiled at `Level::Quick`.
+    quick: u64,
     bails: BTreeMap<Bail, u64>,
     compile_time: Duration,
     /// Setting up Cranelift (once, at the first compilation), plus the
@@ -124,6 +127,7 @@ impl Jit {
             threshold,
             stats,
             state: Mutex::new(State {
+                quick: 0,
                 code: None,
                 context: None,
                 functions: 0,
@@ -172,14 +176,15 @@ fn compile_locked(state: &mut State, template: &Arc<Template>, globals: &[Value]
         // A shared entry made on the way counts as set-up (see above).
         let elapsed = start.elapsed() - (state.setup_time - shared_before);
         match result {
-            Ok(()) => {
+            Ok(level) => {
                 state.compiled += 1;
+                state.quick += (level == Level::Quick) as u64;
                 state.lambda_times.push(elapsed);
                 if std::env::var_os("LISP_JIT_DEBUG").is_some() {
                     let name = lambda_info_of(template).and_then(|i| i.name);
                     let name = name.map(|n| n.name());
                     eprintln!(
-                        "jit: compiled {name:?} in {:.3} ms",
+                        "jit: compiled {name:?} in {:.3} ms ({level:?})",
                         elapsed.as_secs_f64() * 1e3
                     );
                 }
@@ -215,9 +220,10 @@ impl Jit {
         times.sort();
         let median = times.get(times.len() / 2).copied().unwrap_or_default();
         Some(format!(
-            "jit: compiled {} lambdas, {failed} fell back{reasons}, compile time {:.3} ms \
-             (median {:.3} ms per lambda), set-up {:.2} ms",
+            "jit: compiled {} lambdas ({} quick), {failed} fell back{reasons}, compile time \
+             {:.3} ms (median {:.3} ms per lambda), set-up {:.2} ms",
             state.compiled,
+            state.quick,
             state.compile_time.as_secs_f64() * 1000.0,
             median.as_secs_f64() * 1000.0,
             state.setup_time.as_secs_f64() * 1000.0
@@ -241,7 +247,7 @@ impl State {
         self.code.as_mut().expect("set above")
     }
 
-    fn compile(&mut self, template: &Arc<Template>, globals: &[Value]) -> Result<(), Bail> {
+    fn compile(&mut self, template: &Arc<Template>, globals: &[Value]) -> Result<Level, Bail> {
         let _ = self.code();
         let (code, layout) = self
             .code
@@ -264,7 +270,7 @@ impl State {
         let result = define_lambda(code, layout, &mut context, template, info, n, globals);
         code.module.clear_context(&mut context);
         self.context = Some(context);
-        let (body, entry) = result?;
+        let (body, entry, level) = result?;
         // A lambda without its own entry uses the shared one of its arity,
         // defined with the first such lambda.
         enum Entry {
@@ -312,7 +318,7 @@ impl State {
             template.jit_direct.store(body | needs, Ordering::Release);
         }
         template.jit_entry.store(entry, Ordering::Release);
-        Ok(())
+        Ok(level)
     }
 }
 
@@ -325,7 +331,7 @@ fn define_lambda(
     info: &LambdaInfo,
     n: u64,
     globals: &[Value],
-) -> Result<(FuncId, Option<FuncId>), Bail> {
+) -> Result<(FuncId, Option<FuncId>, Level), Bail> {
     let nparams = info.required as usize + info.rest as usize;
     context.func.signature = direct_signature(nparams);
     context.func.name = UserFuncName::user(0, n as u32);
@@ -338,9 +344,10 @@ fn define_lambda(
         )
         .map_err(|e| debug_bail(&e))?;
     let mut builder_context = FunctionBuilderContext::new();
+    let level;
     {
         let mut b = FunctionBuilder::new(&mut context.func, &mut builder_context);
-        lower::Lower::function(&mut b, code, layout, info, template, body, globals)?;
+        level = lower::Lower::function(&mut b, code, layout, info, template, body, globals)?;
         b.seal_all_blocks();
         b.finalize(code.module.isa().frontend_config());
     }
@@ -349,8 +356,7 @@ fn define_lambda(
         eprintln!("{}", context.func.display());
         context.set_disasm(true);
     }
-    code.module
-        .define_function(body, context)
+    code.define(body, context, level)
         .map_err(|e| debug_bail(&e))?;
     if let Some(vcode) = context.compiled_code().and_then(|c| c.vcode.as_ref()) {
         eprintln!("{vcode}");
@@ -365,7 +371,7 @@ fn define_lambda(
     }
     code.module.clear_context(context);
     if uses_shared_entry(info) {
-        return Ok((body, None));
+        return Ok((body, None, level));
     }
     let entry = define_entry(
         code,
@@ -375,7 +381,7 @@ fn define_lambda(
         Some(body),
         &format!("entry{n}"),
     )?;
-    Ok((body, Some(entry)))
+    Ok((body, Some(entry), level))
 }
 
 /// Whether a lambda is entered through the entry shared by every lambda

@@ -29,12 +29,28 @@ pub struct CodeModule {
     /// Register-preserving wrappers of cold intrinsics (`preserving_wrapper`).
     pub preserving: HashMap<Intrinsic, FuncId>,
     pub host_cc: CallConv,
+    /// The ISA of quick compiles (`Level::Quick`): no optimisation, the
+    /// single-pass register allocator.
+    quick: OwnedTargetIsa,
+}
+
+/// How much work Cranelift puts into a lambda's direct function.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Level {
+    /// `opt_level=speed` and the backtracking register allocator: for code
+    /// that does its work inline (arithmetic fast paths, loops).
+    Optimized,
+    /// No optimisation passes and the single-pass register allocator,
+    /// about half the compile time: for code whose time goes to calls
+    /// into the runtime and other lambdas, where neither pays.
+    Quick,
 }
 
 impl CodeModule {
     /// Builds the module; `Err` carries a reason when the host is unsupported.
     pub fn new(layout: &Layout) -> Result<CodeModule, String> {
-        let isa = isa()?;
+        let quick = isa(&[("opt_level", "none"), ("regalloc_algorithm", "single_pass")])?;
+        let isa = isa(&[])?;
         let host_cc = isa.default_call_conv();
         let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         let arena = ArenaMemoryProvider::new_with_size(ARENA_BYTES).map_err(|e| e.to_string())?;
@@ -69,7 +85,38 @@ impl CodeModule {
             intrinsics,
             preserving,
             host_cc,
+            quick,
         })
+    }
+
+    /// Compiles the function in `context` at `level` and defines it as `id`.
+    pub fn define(
+        &mut self,
+        id: FuncId,
+        context: &mut cranelift_codegen::Context,
+        level: Level,
+    ) -> Result<(), String> {
+        if level == Level::Optimized {
+            return self
+                .module
+                .define_function(id, context)
+                .map_err(|e| format!("{e:?}"));
+        }
+        let mut plane = cranelift_codegen::control::ControlPlane::default();
+        context
+            .compile(&*self.quick, &mut plane)
+            .map_err(|e| format!("{:?}", e.inner))?;
+        let compiled = context.compiled_code().expect("just compiled");
+        let alignment = compiled.buffer.alignment as u64;
+        let relocs: Vec<_> = compiled
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &context.func, id))
+            .collect();
+        self.module
+            .define_function_bytes(id, alignment, compiled.code_buffer(), &relocs)
+            .map_err(|e| format!("{e:?}"))
     }
 
     /// The host-convention entry signature: `(ctx, closure, args*, nargs) -> value`.
@@ -238,8 +285,8 @@ fn intrinsic_signature(i: Intrinsic, cc: CallConv) -> Signature {
 
 /// The native ISA with the flags CRANELIFT.md requires: frame pointers
 /// (needed by `return_call` on x86-64), speed optimisation, and the IR
-/// verifier in debug builds.
-fn isa() -> Result<OwnedTargetIsa, String> {
+/// verifier in debug builds; then `overrides`.
+fn isa(overrides: &[(&str, &str)]) -> Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
     let verifier = if cfg!(debug_assertions) {
         "true"
@@ -257,7 +304,10 @@ fn isa() -> Result<OwnedTargetIsa, String> {
         // even; by default a function with no constant pool could start
         // anywhere, right after the previous one.
         ("log2_min_function_alignment", "4"),
-    ] {
+    ]
+    .iter()
+    .chain(overrides)
+    {
         flags.set(name, value).map_err(|e| e.to_string())?;
     }
     if let Ok(extra) = std::env::var("LISP_JIT_FLAGS") {
