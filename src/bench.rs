@@ -75,10 +75,16 @@ fn time_tier(exe: &Path, program: &Path, jit: bool, runs: usize) -> Result<Timin
     })
 }
 
-/// The median of `values` (the upper one of the middle two), if any.
-fn median(values: &mut [f64]) -> Option<f64> {
+/// The median of `values`, if any: the middle one, or the mean of the
+/// middle two when there is an even number of them.
+pub fn median(values: &mut [f64]) -> Option<f64> {
     values.sort_by(|a, b| a.total_cmp(b));
-    values.get(values.len() / 2).copied()
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
 }
 
 /// Benchmarks `files` (or the default set); returns the exit status.
@@ -133,4 +139,17 @@ pub fn run(files: &[PathBuf], runs: usize) -> u8 {
         }
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_is_the_middle_value_or_the_mean_of_the_middle_two() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut [0.7, 1.6]), Some(1.15));
+    }
 }

@@ -425,3 +425,38 @@ fn code_specialised_on_fixnums_is_compiled_again_when_floats_arrive() {
         "expected a second compilation of square: {stderr}"
     );
 }
+
+/// A lambda with no arithmetic and no loop is compiled at the quick level;
+/// one with arithmetic or a loop is optimised. Both give the
+/// interpreter's results.
+#[test]
+fn lambdas_without_arithmetic_or_loops_are_compiled_quick() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_levels");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("levels.lisp");
+    std::fs::write(
+        &file,
+        "(define (swap p) (cons (cdr p) (car p)))\n\
+         (define (tag x) (if (symbol? x) (list 'sym x) (list 'other x)))\n\
+         (define (count n acc) (if (= n 0) acc (count (- n 1) (swap acc))))\n\
+         (display (count 101 (cons 1 2))) (newline)\n\
+         (display (map tag '(a 1 b))) (newline)\n",
+    )
+    .expect("write program");
+    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
+        .args(["--jit", "--jit-threshold", "2", "--jit-stats", "run"])
+        .arg(&file)
+        .output()
+        .expect("run lisp");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout, "(2 . 1)\n((sym a) (other 1) (sym b))\n",
+        "stderr: {stderr}"
+    );
+    // swap and tag are quick; count (arithmetic, a loop) is optimised.
+    assert!(
+        stderr.contains("compiled 3 lambdas (2 quick)"),
+        "expected two quick compilations: {stderr}"
+    );
+}

@@ -216,16 +216,19 @@ impl Jit {
         } else {
             format!(" ({})", reasons.join(", "))
         };
-        let mut times = state.lambda_times.clone();
-        times.sort();
-        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        let mut times: Vec<f64> = state
+            .lambda_times
+            .iter()
+            .map(|t| t.as_secs_f64() * 1000.0)
+            .collect();
+        let median = crate::bench::median(&mut times).unwrap_or_default();
         Some(format!(
             "jit: compiled {} lambdas ({} quick), {failed} fell back{reasons}, compile time \
              {:.3} ms (median {:.3} ms per lambda), set-up {:.2} ms",
             state.compiled,
             state.quick,
             state.compile_time.as_secs_f64() * 1000.0,
-            median.as_secs_f64() * 1000.0,
+            median,
             state.setup_time.as_secs_f64() * 1000.0
         ))
     }
