@@ -426,11 +426,11 @@ fn code_specialised_on_fixnums_is_compiled_again_when_floats_arrive() {
     );
 }
 
-/// A lambda with no arithmetic and no loop is compiled at the quick level;
-/// one with arithmetic or a loop is optimised. Both give the
-/// interpreter's results.
+/// A lambda with arithmetic or a loop is compiled at the full level when
+/// it calls no other procedure and at the light level when it does;
+/// anything else at the quick level. All give the interpreter's results.
 #[test]
-fn lambdas_without_arithmetic_or_loops_are_compiled_quick() {
+fn compile_levels_follow_arithmetic_loops_and_calls() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_levels");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("levels.lisp");
@@ -439,8 +439,10 @@ fn lambdas_without_arithmetic_or_loops_are_compiled_quick() {
         "(define (swap p) (cons (cdr p) (car p)))\n\
          (define (tag x) (if (symbol? x) (list 'sym x) (list 'other x)))\n\
          (define (count n acc) (if (= n 0) acc (count (- n 1) (swap acc))))\n\
+         (define (sum n acc) (if (= n 0) acc (sum (- n 1) (+ acc n))))\n\
          (display (count 101 (cons 1 2))) (newline)\n\
-         (display (map tag '(a 1 b))) (newline)\n",
+         (display (map tag '(a 1 b))) (newline)\n\
+         (display (sum 100 0)) (newline)\n",
     )
     .expect("write program");
     let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
@@ -451,12 +453,13 @@ fn lambdas_without_arithmetic_or_loops_are_compiled_quick() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
-        stdout, "(2 . 1)\n((sym a) (other 1) (sym b))\n",
+        stdout, "(2 . 1)\n((sym a) (other 1) (sym b))\n5050\n",
         "stderr: {stderr}"
     );
-    // swap and tag are quick; count (arithmetic, a loop) is optimised.
+    // swap and tag (no arithmetic) are quick, count (it calls swap) is
+    // light, sum is full.
     assert!(
-        stderr.contains("compiled 3 lambdas (2 quick)"),
-        "expected two quick compilations: {stderr}"
+        stderr.contains("compiled 4 lambdas (1 light, 2 quick)"),
+        "expected one light and two quick compilations: {stderr}"
     );
 }

@@ -108,6 +108,11 @@ pub struct Lower<'a, 'f> {
     /// The word and f64 of the last fused float tree with no generic path
     /// (for `Bind` to shadow).
     pub last_fused: Option<(Clif, Clif)>,
+    /// Set by a primitive for the `car`/`cdr` operand it is about to
+    /// lower: that operand may be borrowed (see `prim_operands`).
+    pub borrow_request: bool,
+    /// The borrowed result of the last `car`/`cdr` lowered on request.
+    pub last_borrowed: Option<Clif>,
     /// Global ids below this have an entry in the thread's table (see
     /// `size_globals`).
     pub globals_sized: u32,
@@ -310,6 +315,8 @@ impl<'a, 'f> Lower<'a, 'f> {
             held_callee: None,
             float_shadows: Vec::new(),
             last_fused: None,
+            borrow_request: false,
+            last_borrowed: None,
             globals_sized: 0,
         };
         l.immediates.insert(unbound);
@@ -361,11 +368,12 @@ impl<'a, 'f> Lower<'a, 'f> {
         Ok(l.level())
     }
 
-    /// How hard Cranelift should work on this lambda: optimised when the
-    /// compiled code itself does work that optimisation speeds up, an
-    /// arithmetic fast path or a loop; quick otherwise, where the time
-    /// goes to calls (of the runtime for allocation, drops and builtins,
-    /// of other lambdas), which no register allocation makes faster.
+    /// How hard Cranelift should work on this lambda (`Level`). Code with
+    /// arithmetic fast paths or a loop gets the backtracking register
+    /// allocator, and the optimiser too unless it calls other procedures:
+    /// then much of its time goes to them and to the calls. Code with
+    /// neither spends its time in calls (of other lambdas, of the runtime
+    /// for allocation, drops and builtins): the quick level.
     fn level(&self) -> Level {
         fn arithmetic(e: &Expr) -> bool {
             match e {
@@ -373,10 +381,22 @@ impl<'a, 'f> Lower<'a, 'f> {
                 _ => e.children().any(arithmetic),
             }
         }
-        if self.may_loop() || arithmetic(&self.info.body) {
-            Level::Optimized
-        } else {
-            Level::Quick
+        fn calls_others(l: &Lower, e: &Expr) -> bool {
+            match e {
+                Expr::Call(c) if !(l.names_self(&c.func) || matches!(c.func, Expr::SelfRef)) => {
+                    true
+                }
+                _ => e.children().any(|x| calls_others(l, x)),
+            }
+        }
+        let body = &self.info.body;
+        match (
+            self.may_loop() || arithmetic(body),
+            calls_others(self, body),
+        ) {
+            (false, _) => Level::Quick,
+            (true, true) => Level::Light,
+            (true, false) => Level::Full,
         }
     }
 

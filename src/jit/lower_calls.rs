@@ -667,7 +667,7 @@ impl Lower<'_, '_> {
 
     /// Whether `func` is the global this lambda was defined as (`(define
     /// (f ...) ... (f ...))`).
-    fn names_self(&self, func: &Expr) -> bool {
+    pub(super) fn names_self(&self, func: &Expr) -> bool {
         match (func, self.info.name) {
             (Expr::Global(id, _), Some(name)) => lisp_runtime::globals::global_name(*id) == name,
             _ => false,

@@ -49,6 +49,11 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        if std::mem::take(&mut self.borrow_request) && self.borrowable_field(p) {
+            let v = self.borrowed_field(p)?;
+            self.last_borrowed = Some(v);
+            return Ok(v);
+        }
         // Operands read for the last time are moved in: owned, so the slow
         // path drops them and the fast paths (immediates) need nothing,
         // where the frame's end would have tested each for a drop.
@@ -58,6 +63,66 @@ impl Lower<'_, '_> {
         let consumed = std::mem::replace(&mut self.consuming, saved);
         self.forget_slots(&consumed);
         r
+    }
+
+    /// Whether evaluating `e` here runs no Lisp code: it calls no
+    /// primitive, or only primitives while the builtins are intact.
+    fn runs_no_code(&self, e: &Expr) -> bool {
+        super::lower_calls::inert(e) || (self.prims_clean && super::lower_calls::simple(e))
+    }
+
+    /// Whether `car` or `cdr` call `p` can be lowered to a borrowed word
+    /// (`borrowed_field`): its pair is a variable of the frame or closure
+    /// (or such a field in turn), and the builtins are known intact, so
+    /// its slow path always raises (the builtin answers every pair
+    /// inline): a word from there would be owned.
+    fn borrowable_field(&self, p: &PrimCall) -> bool {
+        matches!(p.op, PrimOp::Car | PrimOp::Cdr)
+            && self.prims_clean
+            && lisp_runtime::globals::is_guarded(p.global)
+            && match &p.args[0] {
+                Expr::Local(_) | Expr::Captured(_) | Expr::SelfRef => true,
+                Expr::Prim(q) => self.borrowable_field(q),
+                _ => false,
+            }
+    }
+
+    /// `car` or `cdr` (`p`, `borrowable_field`) as a word borrowed from
+    /// its pair, with no clone on the fast path, for a primitive operand
+    /// (see `prim_operands`). The pair is not moved in even if this is its
+    /// variable's last read: the frame keeps it (and the field) alive.
+    fn borrowed_field(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
+        let pair = match &p.args[0] {
+            Expr::Prim(q) => self.borrowed_field(q)?,
+            e => self.operand(e)?.0,
+        };
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let mut v = pair;
+        for &car in p.op.pair_path().expect("car or cdr") {
+            self.require_kind(v, self.layout.pair_kind, slow);
+            let offset = if car {
+                self.layout.car
+            } else {
+                self.layout.cdr
+            };
+            v = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                v,
+                offset - HEAP_TAG as i32,
+            );
+        }
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I64);
+        self.b.ins().jump(done, &[BlockArg::Value(v)]);
+        // Not a pair: the builtin raises its error. (Should it ever return
+        // a value instead, its count is left to leak, never dropped early.)
+        self.switch(slow);
+        let r = self.prim_slow(p, &[(pair, false)], Decided::Builtin);
+        self.b.ins().jump(done, &[BlockArg::Value(r)]);
+        self.switch(done);
+        Ok(self.b.block_params(done)[0])
     }
 
     fn prim_value(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
@@ -377,8 +442,18 @@ impl Lower<'_, '_> {
             Decided::Before(self.prims_redefined())
         };
         let mut operands = Vec::with_capacity(p.args.len());
-        for arg in &p.args {
-            let (v, mut owned) = self.operand(arg)?;
+        for (i, arg) in p.args.iter().enumerate() {
+            // A `car`/`cdr` field read from a pair the frame holds stays
+            // alive while nothing runs before this primitive is done with
+            // it: it is borrowed, not cloned (and not dropped).
+            self.borrow_request = matches!(arg, Expr::Prim(q) if matches!(q.op, PrimOp::Car | PrimOp::Cdr))
+                && p.args[i + 1..].iter().all(|a| self.runs_no_code(a));
+            let operand = self.operand(arg);
+            self.borrow_request = false;
+            let (v, mut owned) = operand?;
+            if owned && self.last_borrowed.take() == Some(v) {
+                owned = false;
+            }
             let known = match arg {
                 Expr::Local(s) => self.fixnum_slots.contains(s),
                 Expr::Captured(i) => self.fixnum_captures.contains(i),

@@ -106,7 +106,8 @@ struct State {
     /// (backtrace names), so they live as long as the code does.
     keep: Vec<Arc<Template>>,
     compiled: u64,
-    /// How many of them were compiled at `Level::Quick`.
+    /// How many of them were compiled at `Level::Light` and `Level::Quick`.
+    light: u64,
     quick: u64,
     bails: BTreeMap<Bail, u64>,
     compile_time: Duration,
@@ -127,6 +128,7 @@ impl Jit {
             threshold,
             stats,
             state: Mutex::new(State {
+                light: 0,
                 quick: 0,
                 code: None,
                 context: None,
@@ -178,6 +180,7 @@ fn compile_locked(state: &mut State, template: &Arc<Template>, globals: &[Value]
         match result {
             Ok(level) => {
                 state.compiled += 1;
+                state.light += (level == Level::Light) as u64;
                 state.quick += (level == Level::Quick) as u64;
                 state.lambda_times.push(elapsed);
                 if std::env::var_os("LISP_JIT_DEBUG").is_some() {
@@ -223,9 +226,10 @@ impl Jit {
             .collect();
         let median = crate::bench::median(&mut times).unwrap_or_default();
         Some(format!(
-            "jit: compiled {} lambdas ({} quick), {failed} fell back{reasons}, compile time \
-             {:.3} ms (median {:.3} ms per lambda), set-up {:.2} ms",
+            "jit: compiled {} lambdas ({} light, {} quick), {failed} fell back{reasons}, \
+             compile time {:.3} ms (median {:.3} ms per lambda), set-up {:.2} ms",
             state.compiled,
+            state.light,
             state.quick,
             state.compile_time.as_secs_f64() * 1000.0,
             median,

@@ -29,8 +29,8 @@ pub struct CodeModule {
     /// Register-preserving wrappers of cold intrinsics (`preserving_wrapper`).
     pub preserving: HashMap<Intrinsic, FuncId>,
     pub host_cc: CallConv,
-    /// The ISA of quick compiles (`Level::Quick`): no optimisation, the
-    /// single-pass register allocator.
+    /// The ISAs of `Level::Light` and `Level::Quick` compiles.
+    light: OwnedTargetIsa,
     quick: OwnedTargetIsa,
 }
 
@@ -38,17 +38,23 @@ pub struct CodeModule {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Level {
     /// `opt_level=speed` and the backtracking register allocator: for code
-    /// that does its work inline (arithmetic fast paths, loops).
-    Optimized,
-    /// No optimisation passes and the single-pass register allocator,
-    /// about half the compile time: for code whose time goes to calls
-    /// into the runtime and other lambdas, where neither pays.
+    /// that does its work inline (arithmetic fast paths, loops) and calls
+    /// nothing else.
+    Full,
+    /// The backtracking allocator without the optimiser: for such code
+    /// that also calls other procedures, where the calls take much of the
+    /// time but registers still matter around them.
+    Light,
+    /// No optimiser and the single-pass allocator, about half the compile
+    /// time of `Full`: for code whose time goes to calls, with neither
+    /// arithmetic nor loops of its own.
     Quick,
 }
 
 impl CodeModule {
     /// Builds the module; `Err` carries a reason when the host is unsupported.
     pub fn new(layout: &Layout) -> Result<CodeModule, String> {
+        let light = isa(&[("opt_level", "none")])?;
         let quick = isa(&[("opt_level", "none"), ("regalloc_algorithm", "single_pass")])?;
         let isa = isa(&[])?;
         let host_cc = isa.default_call_conv();
@@ -85,6 +91,7 @@ impl CodeModule {
             intrinsics,
             preserving,
             host_cc,
+            light,
             quick,
         })
     }
@@ -96,15 +103,19 @@ impl CodeModule {
         context: &mut cranelift_codegen::Context,
         level: Level,
     ) -> Result<(), String> {
-        if level == Level::Optimized {
-            return self
-                .module
-                .define_function(id, context)
-                .map_err(|e| format!("{e:?}"));
-        }
+        let isa = match level {
+            Level::Full => {
+                return self
+                    .module
+                    .define_function(id, context)
+                    .map_err(|e| format!("{e:?}"));
+            }
+            Level::Light => &*self.light,
+            Level::Quick => &*self.quick,
+        };
         let mut plane = cranelift_codegen::control::ControlPlane::default();
         context
-            .compile(&*self.quick, &mut plane)
+            .compile(isa, &mut plane)
             .map_err(|e| format!("{:?}", e.inner))?;
         let compiled = context.compiled_code().expect("just compiled");
         let alignment = compiled.buffer.alignment as u64;
