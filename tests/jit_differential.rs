@@ -393,31 +393,40 @@ fn edge_case_programs_print_the_same_in_both_tiers() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Runs `source` (written to `DIR/file`) with the JIT at `threshold` and
+/// `--jit-stats`; its stdout and stderr.
+fn run_with_stats(dir: &str, file: &str, source: &str, threshold: &str) -> (String, String) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(file);
+    std::fs::write(&file, source).expect("write program");
+    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
+        .args(["--jit", "--jit-threshold", threshold, "--jit-stats", "run"])
+        .arg(&file)
+        .output()
+        .expect("run lisp");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A lambda compiled for fixnums only (all its interpreted calls saw
 /// fixnums) goes back to the interpreter when floats reach it, and is
 /// compiled again with float paths: `--jit-stats` counts the second
 /// compilation, and the results are those of the interpreter.
 #[test]
 fn code_specialised_on_fixnums_is_compiled_again_when_floats_arrive() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_respecialise");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("square.lisp");
-    std::fs::write(
-        &file,
+    let (stdout, stderr) = run_with_stats(
+        "jit_respecialise",
+        "square.lisp",
         "(define (square x) (* x x))\n\
          (define (ints n acc) (if (= n 0) acc (ints (- n 1) (+ acc (square n)))))\n\
          (display (ints 100 0)) (newline)\n\
          (define (floats n acc) (if (= n 0) acc (floats (- n 1) (+ acc (square 1.5)))))\n\
          (display (floats 1000 0.0)) (newline)\n",
-    )
-    .expect("write program");
-    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
-        .args(["--jit", "--jit-threshold", "5", "--jit-stats", "run"])
-        .arg(&file)
-        .output()
-        .expect("run lisp");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        "5",
+    );
     assert_eq!(stdout, "338350\n2250.0\n", "stderr: {stderr}");
     // square, ints, floats, and square again.
     assert!(
@@ -431,11 +440,9 @@ fn code_specialised_on_fixnums_is_compiled_again_when_floats_arrive() {
 /// anything else at the quick level. All give the interpreter's results.
 #[test]
 fn compile_levels_follow_arithmetic_loops_and_calls() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jit_levels");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("levels.lisp");
-    std::fs::write(
-        &file,
+    let (stdout, stderr) = run_with_stats(
+        "jit_levels",
+        "levels.lisp",
         "(define (swap p) (cons (cdr p) (car p)))\n\
          (define (tag x) (if (symbol? x) (list 'sym x) (list 'other x)))\n\
          (define (count n acc) (if (= n 0) acc (count (- n 1) (swap acc))))\n\
@@ -443,15 +450,8 @@ fn compile_levels_follow_arithmetic_loops_and_calls() {
          (display (count 101 (cons 1 2))) (newline)\n\
          (display (map tag '(a 1 b))) (newline)\n\
          (display (sum 100 0)) (newline)\n",
-    )
-    .expect("write program");
-    let out = Command::new(env!("CARGO_BIN_EXE_lisp"))
-        .args(["--jit", "--jit-threshold", "2", "--jit-stats", "run"])
-        .arg(&file)
-        .output()
-        .expect("run lisp");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        "2",
+    );
     assert_eq!(
         stdout, "(2 . 1)\n((sym a) (other 1) (sym b))\n5050\n",
         "stderr: {stderr}"

@@ -98,21 +98,7 @@ impl Lower<'_, '_> {
         };
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
-        let mut v = pair;
-        for &car in p.op.pair_path().expect("car or cdr") {
-            self.require_kind(v, self.layout.pair_kind, slow);
-            let offset = if car {
-                self.layout.car
-            } else {
-                self.layout.cdr
-            };
-            v = self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                v,
-                offset - HEAP_TAG as i32,
-            );
-        }
+        let v = self.pair_fields(p.op, pair, slow);
         let done = self.b.create_block();
         self.b.append_block_param(done, types::I64);
         self.b.ins().jump(done, &[BlockArg::Value(v)]);
@@ -708,21 +694,7 @@ impl Lower<'_, '_> {
             PrimOp::Car | PrimOp::Cdr => {
                 // A pair test and a field; anything else is the builtin's
                 // (and its error message's) business.
-                let mut v = words[0];
-                for &car in op.pair_path().expect("a car/cdr composition") {
-                    self.require_kind(v, self.layout.pair_kind, slow);
-                    let offset = if car {
-                        self.layout.car
-                    } else {
-                        self.layout.cdr
-                    };
-                    v = self.b.ins().load(
-                        types::I64,
-                        MemFlagsData::trusted(),
-                        v,
-                        offset - HEAP_TAG as i32,
-                    );
-                }
+                let v = self.pair_fields(op, words[0], slow);
                 let v = self.clone_value(v);
                 self.drop_if_owned_then(operands, done, v);
             }
@@ -750,6 +722,27 @@ impl Lower<'_, '_> {
                 self.drop_if_owned_then(operands, done, void);
             }
         }
+    }
+
+    /// The word `op` (a car/cdr composition) reads from `w`, borrowed:
+    /// a pair test and a load per step, to `slow` when one is not a pair.
+    fn pair_fields(&mut self, op: PrimOp, w: Clif, slow: Block) -> Clif {
+        let mut v = w;
+        for &car in op.pair_path().expect("a car/cdr composition") {
+            self.require_kind(v, self.layout.pair_kind, slow);
+            let offset = if car {
+                self.layout.car
+            } else {
+                self.layout.cdr
+            };
+            v = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                v,
+                offset - HEAP_TAG as i32,
+            );
+        }
+        v
     }
 
     /// Drops the owned operands, then jumps to `done` with `r`.
