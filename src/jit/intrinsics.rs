@@ -317,13 +317,14 @@ extern "C" fn jit_prim(
     prim_slow(ctx, global, &builtin, args, site_span(site))
 }
 
-/// The first `nargs` of three borrowed operand words, cloned.
 /// Set in the `nargs` word of `Prim` and `PrimMiss` when the builtin
 /// itself is to run whatever the global holds by now: the global held it
 /// before the operands were evaluated, which is when the interpreter
 /// decides what to call (`interp::prim_general`).
 pub const PRIM_BUILTIN: u64 = 1 << 32;
 
+/// The first `nargs` (without `PRIM_BUILTIN`) of three borrowed operand
+/// words, cloned.
 fn prim_args(a: u64, b: u64, c: u64, nargs: u64) -> SmallVec<[Value; 4]> {
     [a, b, c][..(nargs & 0xffff_ffff).min(3) as usize]
         .iter()

@@ -108,11 +108,6 @@ pub struct Lower<'a, 'f> {
     /// The word and f64 of the last fused float tree with no generic path
     /// (for `Bind` to shadow).
     pub last_fused: Option<(Clif, Clif)>,
-    /// Set by a primitive for the `car`/`cdr` operand it is about to
-    /// lower: that operand may be borrowed (see `prim_operands`).
-    pub borrow_request: bool,
-    /// The borrowed result of the last `car`/`cdr` lowered on request.
-    pub last_borrowed: Option<Clif>,
     /// Global ids below this have an entry in the thread's table (see
     /// `size_globals`).
     pub globals_sized: u32,
@@ -315,8 +310,6 @@ impl<'a, 'f> Lower<'a, 'f> {
             held_callee: None,
             float_shadows: Vec::new(),
             last_fused: None,
-            borrow_request: false,
-            last_borrowed: None,
             globals_sized: 0,
         };
         l.immediates.insert(unbound);

@@ -301,15 +301,9 @@ impl Lower<'_, '_> {
             self.b.append_block_param(merge, types::I64);
             let site = self.site(call.span);
             let argv = self.arguments(call, lent, false)?;
-            let clean_args = self.prims_clean;
-            self.inline_base_case(&argv, merge);
-            let r = self.call_self(self.closure, site, &argv, lent);
-            if clean_args {
-                self.prims_intact();
-            } else {
-                self.refresh_prims();
-            }
-            self.b.ins().jump(merge, &[BlockArg::Value(r)]);
+            // A proven self call's body is `self_pure`.
+            let intact_after = self.prims_clean;
+            self.self_call_to(merge, site, &argv, lent, intact_after);
             return Ok(Some(self.finish_call(Source::Stable, lent, merge)));
         }
         if !self.self_global_valid {
@@ -352,15 +346,9 @@ impl Lower<'_, '_> {
         let shadows = self.float_shadows.clone();
 
         self.switch(recursive);
-        self.inline_base_case(&argv, merge);
-        let r = self.call_self(self.closure, site, &argv, lent);
-        if clean && self.self_pure(&self.info.body) {
-            self.prims_intact();
-        } else {
-            self.refresh_prims();
-        }
+        let intact_after = clean && self.self_pure(&self.info.body);
+        self.self_call_to(merge, site, &argv, lent, intact_after);
         let after = (self.prims_clean, self.self_global_valid);
-        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
 
         // The global holds something else: the held word is applied.
         self.switch(other);
@@ -372,6 +360,28 @@ impl Lower<'_, '_> {
         self.prims_clean &= after.0;
         self.self_global_valid &= after.1;
         Ok(Some(self.finish_call(Source::Owned, lent, merge)))
+    }
+
+    /// The self call of `known_self_call` on the running closure, its
+    /// base case inline, jumping to `merge` with the result. After it the
+    /// builtins are known intact when `intact_after` (the call ran no
+    /// other Lisp code), else read again.
+    fn self_call_to(
+        &mut self,
+        merge: Block,
+        site: Clif,
+        argv: &[Clif],
+        lent: &[bool],
+        intact_after: bool,
+    ) {
+        self.inline_base_case(argv, merge);
+        let r = self.call_self(self.closure, site, argv, lent);
+        if intact_after {
+            self.prims_intact();
+        } else {
+            self.refresh_prims();
+        }
+        self.b.ins().jump(merge, &[BlockArg::Value(r)]);
     }
 
     /// The base case of a self call, inline: when the body is `(if TEST

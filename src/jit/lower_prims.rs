@@ -49,11 +49,6 @@ const FLOAT_EXPONENT_SPAN: i64 = 512;
 impl Lower<'_, '_> {
     /// Lowers a guarded primitive call to an owned word.
     pub fn prim(&mut self, p: &PrimCall) -> Result<Clif, Bail> {
-        if std::mem::take(&mut self.borrow_request) && self.borrowable_field(p) {
-            let v = self.borrowed_field(p)?;
-            self.last_borrowed = Some(v);
-            return Ok(v);
-        }
         // Operands read for the last time are moved in: owned, so the slow
         // path drops them and the fast paths (immediates) need nothing,
         // where the frame's end would have tested each for a drop.
@@ -432,14 +427,15 @@ impl Lower<'_, '_> {
             // A `car`/`cdr` field read from a pair the frame holds stays
             // alive while nothing runs before this primitive is done with
             // it: it is borrowed, not cloned (and not dropped).
-            self.borrow_request = matches!(arg, Expr::Prim(q) if matches!(q.op, PrimOp::Car | PrimOp::Cdr))
-                && p.args[i + 1..].iter().all(|a| self.runs_no_code(a));
-            let operand = self.operand(arg);
-            self.borrow_request = false;
-            let (v, mut owned) = operand?;
-            if owned && self.last_borrowed.take() == Some(v) {
-                owned = false;
-            }
+            let (v, mut owned) = match arg {
+                Expr::Prim(q)
+                    if self.borrowable_field(q)
+                        && p.args[i + 1..].iter().all(|a| self.runs_no_code(a)) =>
+                {
+                    (self.borrowed_field(q)?, false)
+                }
+                _ => self.operand(arg)?,
+            };
             let known = match arg {
                 Expr::Local(s) => self.fixnum_slots.contains(s),
                 Expr::Captured(i) => self.fixnum_captures.contains(i),
@@ -755,9 +751,6 @@ impl Lower<'_, '_> {
         self.b.ins().jump(done, &[BlockArg::Value(r)]);
     }
 
-    /// Whether both words can be floats: a fixnum constant never is, so
-    /// the inline float path would only ever fall to the slow path.
-    /// `1` (an `I8`) when `w` is a pair, without reading a non-heap word.
     /// Whether `w` is a symbol (`symbol?`): an immediate of that kind.
     fn is_symbol(&mut self, w: Clif) -> Clif {
         let low = self.b.ins().band_imm_s(w, 0xff);
@@ -784,43 +777,41 @@ impl Lower<'_, '_> {
         );
         let inline = self.b.ins().bor(fixnum, tagged);
         let inline = self.b.ins().bor(inline, zero);
-        let check_kind = self.b.create_block();
-        let answer = self.b.create_block();
-        self.b.append_block_param(answer, types::I8);
-        let heap = self.is_heap(w);
-        self.b
-            .ins()
-            .brif(heap, check_kind, &[], answer, &[BlockArg::Value(inline)]);
-        self.switch(check_kind);
-        let kind = self
-            .b
-            .ins()
-            .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
-        let big = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, kind, self.layout.bigint_kind as i64);
-        let boxed = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, kind, self.layout.float_kind as i64);
-        let c = self.b.ins().bor(big, boxed);
-        self.b.ins().jump(answer, &[BlockArg::Value(c)]);
-        self.switch(answer);
-        self.b.block_params(answer)[0]
+        let (big, boxed) = (self.layout.bigint_kind, self.layout.float_kind);
+        self.test_kind(w, inline, |l, kind| {
+            let big = l.b.ins().icmp_imm_s(IntCC::Equal, kind, big as i64);
+            let boxed = l.b.ins().icmp_imm_s(IntCC::Equal, kind, boxed as i64);
+            l.b.ins().bor(big, boxed)
+        })
     }
 
+    /// `1` (an `I8`) when `w` is a pair, without reading a non-heap word.
     fn is_pair(&mut self, w: Clif) -> Clif {
+        let no_pair = self.b.ins().iconst(types::I8, 0);
+        let pair = self.layout.pair_kind;
+        self.test_kind(w, no_pair, |l, kind| {
+            l.b.ins().icmp_imm_s(IntCC::Equal, kind, pair as i64)
+        })
+    }
+
+    /// An `I8`: `test` of the kind byte of `w` when it is a heap word,
+    /// else `otherwise` (a non-heap word is not read).
+    fn test_kind(
+        &mut self,
+        w: Clif,
+        otherwise: Clif,
+        test: impl FnOnce(&mut Self, Clif) -> Clif,
+    ) -> Clif {
         let check_kind = self.b.create_block();
         let answer = self.b.create_block();
         self.b.append_block_param(answer, types::I8);
-        let no_pair = self.b.ins().iconst(types::I8, 0);
         let heap = self.is_heap(w);
         self.b
             .ins()
-            .brif(heap, check_kind, &[], answer, &[BlockArg::Value(no_pair)]);
+            .brif(heap, check_kind, &[], answer, &[BlockArg::Value(otherwise)]);
         self.switch(check_kind);
-        let c = self.is_kind(w, self.layout.pair_kind);
+        let kind = self.kind_byte(w);
+        let c = test(self, kind);
         self.b.ins().jump(answer, &[BlockArg::Value(c)]);
         self.switch(answer);
         self.b.block_params(answer)[0]
@@ -857,6 +848,8 @@ impl Lower<'_, '_> {
             && !p.args.iter().any(|a| self.known_float(a))
     }
 
+    /// Whether both words can be floats: a fixnum constant never is, so
+    /// the inline float path would only ever fall to the slow path.
     fn may_be_floats(&self, a: Clif, b: Clif) -> bool {
         !self.fixnums.contains(&a) && !self.fixnums.contains(&b)
     }
@@ -1017,11 +1010,15 @@ impl Lower<'_, '_> {
 
     /// Whether heap word `w` points at an object of discriminant `kind`.
     pub(super) fn is_kind(&mut self, w: Clif, kind: u8) -> Clif {
-        let k = self
-            .b
-            .ins()
-            .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32));
+        let k = self.kind_byte(w);
         self.b.ins().icmp_imm_s(IntCC::Equal, k, kind as i64)
+    }
+
+    /// The discriminant byte of the object heap word `w` points at.
+    fn kind_byte(&mut self, w: Clif) -> Clif {
+        self.b
+            .ins()
+            .uload8(types::I32, MemFlagsData::trusted(), w, -(HEAP_TAG as i32))
     }
 }
 

@@ -104,12 +104,7 @@ impl CodeModule {
         level: Level,
     ) -> Result<(), String> {
         let isa = match level {
-            Level::Full => {
-                return self
-                    .module
-                    .define_function(id, context)
-                    .map_err(|e| format!("{e:?}"));
-            }
+            Level::Full => self.module.isa(),
             Level::Light => &*self.light,
             Level::Quick => &*self.quick,
         };
